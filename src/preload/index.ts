@@ -1,0 +1,2 @@
+// The preload exposes the typed ParacordApi and nothing else (wired by the client-core issue).
+export {}

@@ -1,0 +1,35 @@
+// Sizes and times both sides agree on. Bytes are decoded sizes; the wire carries base64url.
+export const LIMITS = {
+  /** Largest HTTP body the server reads. */
+  maxBodyBytes: 512 * 1024,
+  /** Largest shard body (ciphertext). */
+  maxShardBytes: 64 * 1024,
+  /** Largest enclave body (ciphertext); a vault grows with memberships. */
+  maxEnclaveBytes: 256 * 1024,
+  /** Largest WebSocket frame a client may send. */
+  maxFrameBytes: 64 * 1024,
+  /** Streams in one subscribe frame. */
+  maxSubscribeBatch: 256,
+  /** Shards in one fetch page. */
+  maxFetchLimit: 500,
+  /** How long a login challenge may be answered. */
+  challengeTtlMs: 60_000,
+  /** How far a read proof's timestamp may be from the server's clock. */
+  readProofSkewMs: 5 * 60_000,
+  /** Longest burn delay any stream may allow: 14 days. */
+  maxBurnSeconds: 14 * 24 * 3600,
+  /** Slack allowed on burn_at for clock skew between client and server. */
+  burnSkewMs: 60_000,
+} as const
+
+/** WebSocket close codes (4000-4999 are the application's own). */
+export const CLOSE_CODES = {
+  normal: 1000,
+  goingAway: 1001,
+  badFrame: 4000,
+  unauthorized: 4001,
+  authTimeout: 4002,
+  slowConsumer: 4008,
+  frameTooLarge: 4009,
+  rateLimited: 4029,
+} as const
