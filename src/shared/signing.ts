@@ -36,15 +36,25 @@ const TAG_BOOLEAN = 4
 
 /** Encodes `domain` and `fields` into the exact bytes that are signed and verified. */
 export function signingPayload(domain: SigningDomain, fields: readonly SignedField[]): Uint8Array {
-  const parts: Uint8Array[] = [utf8(PREFIX + domain), Uint8Array.of(0)]
+  return encodeFields(PREFIX + domain, fields)
+}
+
+/**
+ * The unambiguous tagged encoding under a label; also used for associated data, under labels
+ * that can never collide with the signing prefix.
+ */
+export function encodeFields(label: string, fields: readonly SignedField[]): Uint8Array {
+  const parts: Uint8Array[] = [utf8(label), Uint8Array.of(0)]
   for (const field of fields) {
     if (field === null) parts.push(Uint8Array.of(TAG_NULL))
-    else if (field instanceof Uint8Array) parts.push(Uint8Array.of(TAG_BYTES), u32(field.length), field)
+    else if (field instanceof Uint8Array)
+      parts.push(Uint8Array.of(TAG_BYTES), u32(field.length), field)
     else if (typeof field === 'string') {
       const bytes = utf8(field)
       parts.push(Uint8Array.of(TAG_STRING), u32(bytes.length), bytes)
     } else if (typeof field === 'number') {
-      if (!Number.isSafeInteger(field)) throw new RangeError('signed integers must be safe integers')
+      if (!Number.isSafeInteger(field))
+        throw new RangeError('signed integers must be safe integers')
       parts.push(Uint8Array.of(TAG_INTEGER), i64(field))
     } else parts.push(Uint8Array.of(TAG_BOOLEAN, field ? 1 : 0))
   }

@@ -39,11 +39,20 @@ export interface ChallengeRecord {
   readonly expiresAt: number
 }
 
+export interface PreviousReadKey {
+  readonly keyVersion: number
+  readonly readKey: string
+  /** The head seq when this key was rotated out: the last shard it may read. */
+  readonly untilSeq: number
+}
+
 export interface StreamRecord {
   readonly id: string
   readonly policy: StreamPolicy
   readonly keyVersion: number
   readonly headSeq: number
+  /** Oldest first. */
+  readonly previousKeys: readonly PreviousReadKey[]
   readonly createdBy: string
   readonly createdAt: number
 }
@@ -87,7 +96,10 @@ export interface Store {
     login: Pick<AccountRecord, 'loginPublicKey' | 'salt' | 'kdf'>,
     vault: EnclaveRecord,
   ): Promise<CasResult<EnclaveRecord>>
-  /** Deletes the account, its sessions and what only it owns (enclaves and streams it created). */
+  /**
+   * Deletes the account, its sessions and what only it owns: its vault and the identity
+   * enclaves it created. Streams and invites stay: they belong to the holders of their keys.
+   */
   deleteAccount(accountId: string): Promise<void>
 
   putChallenge(challenge: ChallengeRecord): Promise<void>
@@ -108,9 +120,14 @@ export interface Store {
   deleteEnclave(id: string, version: number): Promise<CasResult<null>>
 
   // streams and shards
-  createStream(stream: Omit<StreamRecord, 'headSeq'>): Promise<'ok' | 'exists'>
+  createStream(
+    stream: Omit<StreamRecord, 'headSeq' | 'previousKeys' | 'keyVersion'>,
+  ): Promise<'ok' | 'exists'>
   getStream(id: string): Promise<StreamRecord | null>
-  /** Compare-and-swap on keyVersion: `keyVersion` must be the stored one + 1. */
+  /**
+   * Compare-and-swap on keyVersion: `keyVersion` must be the stored one + 1. The old read key
+   * joins previousKeys with untilSeq = the head seq at this moment, atomically with the posts.
+   */
   rotateStreamKeys(
     id: string,
     keyVersion: number,
@@ -126,6 +143,9 @@ export interface Store {
   sweep(now: number): Promise<{ shards: number; enclaves: number }>
   /** The soonest burnAt or expiresAt still stored, for the sweeper's single timer. */
   nextExpiry(): Promise<number | null>
+
+  /** A named server secret, created once with `create()` and stable across restarts. */
+  ensureSecret(name: string, create: () => string): Promise<string>
 
   close(): Promise<void>
 }

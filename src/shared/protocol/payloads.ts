@@ -12,8 +12,11 @@ export const loginPayload = (p: { handle: string; challengeId: string; nonce: st
 export const accountDeletePayload = (p: { handle: string; challengeId: string; nonce: string }) =>
   signingPayload(D.accountDelete, [bin(p.handle), bin(p.challengeId), bin(p.nonce)])
 
-export const passwordChangePayload = (p: { handle: string; loginPublicKey: string; version: number }) =>
-  signingPayload(D.passwordChange, [bin(p.handle), bin(p.loginPublicKey), p.version])
+export const passwordChangePayload = (p: {
+  handle: string
+  loginPublicKey: string
+  version: number
+}) => signingPayload(D.passwordChange, [bin(p.handle), bin(p.loginPublicKey), p.version])
 
 export const enclaveWritePayload = (p: {
   id: string
@@ -23,7 +26,14 @@ export const enclaveWritePayload = (p: {
   expiresAt: number | null
   body: string
 }) =>
-  signingPayload(D.enclaveWrite, [bin(p.id), p.kind, p.version, bin(p.ownerKey), p.expiresAt, bin(p.body)])
+  signingPayload(D.enclaveWrite, [
+    bin(p.id),
+    p.kind,
+    p.version,
+    bin(p.ownerKey),
+    p.expiresAt,
+    bin(p.body),
+  ])
 
 export const enclaveDeletePayload = (p: { id: string; version: number }) =>
   signingPayload(D.enclaveDelete, [bin(p.id), p.version])
@@ -33,18 +43,36 @@ interface KeySet {
   readKey: string
   adminKey: string
 }
-const keys = (k: KeySet) => [k.postKey === null ? null : bin(k.postKey), bin(k.readKey), bin(k.adminKey)]
+const keys = (k: KeySet) => [
+  k.postKey === null ? null : bin(k.postKey),
+  bin(k.readKey),
+  bin(k.adminKey),
+]
 
 export const streamCreatePayload = (p: {
   id: string
   policy: KeySet & { permanent: boolean; maxBurnSeconds: number }
-}) => signingPayload(D.streamCreate, [bin(p.id), ...keys(p.policy), p.policy.permanent, p.policy.maxBurnSeconds])
+}) =>
+  signingPayload(D.streamCreate, [
+    bin(p.id),
+    ...keys(p.policy),
+    p.policy.permanent,
+    p.policy.maxBurnSeconds,
+  ])
 
 export const streamRotatePayload = (p: KeySet & { id: string; keyVersion: number }) =>
   signingPayload(D.streamRotate, [bin(p.id), p.keyVersion, ...keys(p)])
 
-export const shardPayload = (p: { stream: string; id: string; burnAt: number | null; body: string }) =>
-  signingPayload(D.shard, [bin(p.stream), bin(p.id), p.burnAt, bin(p.body)])
+export const shardPayload = (p: {
+  stream: string
+  id: string
+  burnAt: number | null
+  body: string
+}) => signingPayload(D.shard, [bin(p.stream), bin(p.id), p.burnAt, bin(p.body)])
 
-export const readPayload = (p: { stream: string; accountId: string; at: number }) =>
-  signingPayload(D.read, [bin(p.stream), bin(p.accountId), p.at])
+export const readPayload = (p: {
+  stream: string
+  accountId: string
+  keyVersion: number
+  at: number
+}) => signingPayload(D.read, [bin(p.stream), bin(p.accountId), p.keyVersion, p.at])

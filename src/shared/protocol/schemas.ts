@@ -66,7 +66,11 @@ export type RegisterResponse = Static<typeof RegisterResponse>
 
 export const ChallengeRequest = strict({ handle: Handle })
 export type ChallengeRequest = Static<typeof ChallengeRequest>
-export const ChallengeResponse = strict({ challengeId: Id, nonce: b64(32, 32, 'nonce'), expiresAt: Time })
+export const ChallengeResponse = strict({
+  challengeId: Id,
+  nonce: b64(32, 32, 'nonce'),
+  expiresAt: Time,
+})
 export type ChallengeResponse = Static<typeof ChallengeResponse>
 
 export const LoginRequest = strict({ handle: Handle, challengeId: Id, signature: Signature })
@@ -127,7 +131,10 @@ export const EnclaveUpdateRequest = strict({
   signature: Signature,
 })
 export type EnclaveUpdateRequest = Static<typeof EnclaveUpdateRequest>
-export const EnclaveDeleteRequest = strict({ version: Type.Integer({ minimum: 1 }), signature: Signature })
+export const EnclaveDeleteRequest = strict({
+  version: Type.Integer({ minimum: 1 }),
+  signature: Signature,
+})
 export type EnclaveDeleteRequest = Static<typeof EnclaveDeleteRequest>
 
 // --- streams and shards -----------------------------------------------------------------------
@@ -151,6 +158,10 @@ export const StreamInfo = strict({
   policy: StreamPolicy,
   keyVersion: Type.Integer({ minimum: 1 }),
   headSeq: Seq,
+  /** Rotated-out read keys and the last seq each may read. */
+  previousKeys: Type.Array(
+    strict({ keyVersion: Type.Integer({ minimum: 1 }), readKey: PublicKey, untilSeq: Seq }),
+  ),
 })
 export type StreamInfo = Static<typeof StreamInfo>
 
@@ -191,8 +202,16 @@ export const Shard = strict({
 })
 export type Shard = Static<typeof Shard>
 
-/** Proof of the stream's read key: signs (stream, accountId, at). Valid for a few minutes. */
-export const ReadProof = strict({ at: Time, signature: Signature })
+/**
+ * Proof of a read key of the stream: signs (stream, accountId, keyVersion, at); valid for a few
+ * minutes. A proof by a rotated-out key version reads only shards up to that version's last seq,
+ * so a member who was offline across a rotation can still catch up to the rotation entry.
+ */
+export const ReadProof = strict({
+  keyVersion: Type.Integer({ minimum: 1 }),
+  at: Time,
+  signature: Signature,
+})
 export type ReadProof = Static<typeof ReadProof>
 
 export const FetchRequest = strict({
