@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest'
+import { API_INPUTS, API_METHODS, ParacordError } from './api'
+import { isApiMethod, validateApiInput } from './api-validate'
+
+describe('validateApiInput', () => {
+  it('accepts a well-formed input and returns it unchanged', () => {
+    const input = { name: 'alice', password: 'correct horse' }
+    expect(validateApiInput('register', input)).toBe(input)
+  })
+
+  it('rejects extra properties, wrong types and out-of-range values with invalid_input', () => {
+    const bad: [string, unknown][] = [
+      ['register', { name: 'alice', password: 'x', admin: true }],
+      ['register', { name: 'a', password: 'x' }],
+      [
+        'createChannel',
+        { serverId: 'A'.repeat(22), name: 'general', kind: 'text', burnSeconds: 4 },
+      ],
+      [
+        'createChannel',
+        { serverId: 'A'.repeat(22), name: 'general', kind: 'video', burnSeconds: 60 },
+      ],
+      ['sendMessage', { serverId: 'A'.repeat(22), channelId: 'B'.repeat(22), text: '' }],
+      ['listServers', null],
+    ]
+    for (const [method, input] of bad) {
+      expect(() => validateApiInput(method as never, input)).toThrow(ParacordError)
+      try {
+        validateApiInput(method as never, input)
+      } catch (error) {
+        expect((error as ParacordError).code).toBe('invalid_input')
+        expect((error as ParacordError).message).toContain(method)
+      }
+    }
+  })
+
+  it('knows exactly the contract methods', () => {
+    expect(API_METHODS).toEqual(Object.keys(API_INPUTS))
+    expect(isApiMethod('sendMessage')).toBe(true)
+    expect(isApiMethod('constructor')).toBe(false)
+    expect(isApiMethod('__proto__')).toBe(false)
+  })
+})

@@ -1,0 +1,370 @@
+// ParacordApi: the one contract between the user interface and the client core. The core
+// implements it; the preload exposes exactly it; the Electron shell and the web bridge register
+// one handler per method from API_METHODS. Inputs are schemas (validated at every boundary);
+// outputs are plain data. No key and no ciphertext ever crosses it.
+import { Type, type Static, type TSchema } from 'typebox'
+
+// --- values ------------------------------------------------------------------------------------
+
+const Id = Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$' })
+const LoginName = Type.String({ minLength: 3, maxLength: 32, pattern: '^[A-Za-z0-9._-]+$' })
+const Password = Type.String({ minLength: 1, maxLength: 1024 })
+const DisplayName = Type.String({ minLength: 1, maxLength: 64 })
+const Status = Type.String({ maxLength: 128 })
+const Name = Type.String({ minLength: 1, maxLength: 64 })
+/** 5 seconds to 14 days. */
+export const BURN_SECONDS_MIN = 5
+export const BURN_SECONDS_MAX = 14 * 24 * 3600
+const BurnSeconds = Type.Integer({ minimum: BURN_SECONDS_MIN, maximum: BURN_SECONDS_MAX })
+const MessageText = Type.String({ minLength: 1, maxLength: 4000 })
+const ChannelKind = Type.Union([Type.Literal('text'), Type.Literal('voice')])
+const Role = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member')])
+
+export type ChannelKind = Static<typeof ChannelKind>
+export type Role = Static<typeof Role>
+
+export type AuthStatus = 'signed_out' | 'locked' | 'unlocked'
+
+export interface AuthState {
+  readonly status: AuthStatus
+  /** The account's login name when locked or unlocked. */
+  readonly name: string | null
+  readonly userId: string | null
+}
+
+export interface Profile {
+  readonly userId: string
+  readonly name: string
+  readonly displayName: string
+  readonly status: string
+}
+
+export interface Settings {
+  /** Minutes of inactivity before the app locks; 0 = never. */
+  readonly autoLockMinutes: number
+  /** Force calls through the TURN relay so peers never learn each other's IP. */
+  readonly alwaysRelayCalls: boolean
+  /** Show message text in notifications. */
+  readonly notificationPreviews: boolean
+  readonly theme: 'dark' | 'light'
+}
+
+export interface ServerSummary {
+  readonly id: string
+  readonly name: string
+  readonly myRole: Role
+  readonly unread: number
+}
+
+export interface ChannelInfo {
+  readonly id: string
+  readonly serverId: string
+  readonly name: string
+  readonly kind: ChannelKind
+  readonly burnSeconds: number
+  readonly unread: number
+}
+
+export interface MemberInfo {
+  readonly userId: string
+  readonly displayName: string
+  readonly status: string
+  readonly role: Role
+  /** The member's identity key differs from the one pinned on first sight. */
+  readonly keyChanged: boolean
+}
+
+export interface InviteInfo {
+  readonly id: string
+  /** What a person types or pastes; carries a secret the backend never sees. */
+  readonly code: string
+  readonly link: string
+  readonly maxUses: number | null
+  readonly uses: number
+  readonly expiresAt: number | null
+  readonly revoked: boolean
+}
+
+/** What a user without the authority is told when a control is disabled. */
+export interface Permissions {
+  readonly canPost: boolean
+  readonly canManageChannels: boolean
+  readonly canInvite: boolean
+  readonly canRemoveMembers: boolean
+  readonly canChangeRoles: boolean
+}
+
+export interface ServerDetails extends ServerSummary {
+  readonly channels: readonly ChannelInfo[]
+  readonly members: readonly MemberInfo[]
+  readonly permissions: Permissions
+  readonly epoch: number
+}
+
+export type DeliveryState = 'pending' | 'sent'
+
+export interface MessageInfo {
+  readonly id: string
+  readonly serverId: string
+  readonly channelId: string
+  readonly authorId: string
+  readonly authorName: string
+  readonly text: string
+  readonly sentAt: number
+  readonly editedAt: number | null
+  /** When the message burns (ms since epoch). */
+  readonly burnAt: number
+  readonly delivery: DeliveryState
+  /** Position in the channel; pending messages have none yet. */
+  readonly seq: number | null
+}
+
+export interface MessagePage {
+  readonly messages: readonly MessageInfo[]
+  /** True when older messages exist before the first of `messages`. */
+  readonly hasOlder: boolean
+}
+
+export interface ConnectionState {
+  readonly status: 'online' | 'connecting' | 'offline'
+  /** Messages composed offline, waiting to be sent. */
+  readonly outbox: number
+  readonly reason: string | null
+}
+
+export interface SafetyNumber {
+  readonly userId: string
+  readonly displayName: string
+  /** 60 digits in 12 groups of 5, the same on both sides. */
+  readonly digits: string
+  readonly keyChanged: boolean
+}
+
+export interface SpineRejection {
+  readonly serverId: string
+  readonly reason: string
+}
+
+// --- methods: one input schema per method ------------------------------------------------------
+
+const Empty = Type.Object({}, { additionalProperties: false })
+const obj = <T extends Record<string, TSchema>>(props: T) =>
+  Type.Object(props, { additionalProperties: false })
+const InServer = { serverId: Id }
+const InChannel = { serverId: Id, channelId: Id }
+
+export const API_INPUTS = {
+  getAuthState: Empty,
+  register: obj({ name: LoginName, password: Password }),
+  login: obj({ name: LoginName, password: Password }),
+  unlock: obj({ password: Password }),
+  lock: Empty,
+  logout: Empty,
+  changePassword: obj({ currentPassword: Password, newPassword: Password }),
+  deleteAccount: obj({ password: Password }),
+  /** Marks user activity, which postpones auto-lock. */
+  touch: Empty,
+
+  getProfile: Empty,
+  updateProfile: obj({ displayName: Type.Optional(DisplayName), status: Type.Optional(Status) }),
+  getSettings: Empty,
+  updateSettings: obj({
+    autoLockMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 24 * 60 })),
+    alwaysRelayCalls: Type.Optional(Type.Boolean()),
+    notificationPreviews: Type.Optional(Type.Boolean()),
+    theme: Type.Optional(Type.Union([Type.Literal('dark'), Type.Literal('light')])),
+  }),
+
+  listServers: Empty,
+  getServer: obj(InServer),
+  createServer: obj({ name: Name }),
+  renameServer: obj({ ...InServer, name: Name }),
+  leaveServer: obj(InServer),
+  createChannel: obj({ ...InServer, name: Name, kind: ChannelKind, burnSeconds: BurnSeconds }),
+  updateChannel: obj({
+    ...InChannel,
+    name: Type.Optional(Name),
+    burnSeconds: Type.Optional(BurnSeconds),
+  }),
+  deleteChannel: obj(InChannel),
+  createInvite: obj({
+    ...InServer,
+    maxUses: Type.Union([Type.Integer({ minimum: 1, maximum: 10_000 }), Type.Null()]),
+    expiresInSeconds: Type.Union([
+      Type.Integer({ minimum: 60, maximum: 30 * 24 * 3600 }),
+      Type.Null(),
+    ]),
+  }),
+  listInvites: obj(InServer),
+  revokeInvite: obj({ ...InServer, inviteId: Id }),
+  /** A code or a paracord://invite/... link. */
+  joinByInvite: obj({ invite: Type.String({ minLength: 8, maxLength: 512 }) }),
+  removeMember: obj({ ...InServer, userId: Id }),
+  setRole: obj({
+    ...InServer,
+    userId: Id,
+    role: Type.Union([Type.Literal('admin'), Type.Literal('member')]),
+  }),
+
+  listMessages: obj({
+    ...InChannel,
+    beforeSeq: Type.Optional(Type.Integer({ minimum: 0 })),
+    limit: Type.Integer({ minimum: 1, maximum: 200 }),
+  }),
+  sendMessage: obj({ ...InChannel, text: MessageText }),
+  editMessage: obj({ ...InChannel, messageId: Id, text: MessageText }),
+  deleteMessage: obj({ ...InChannel, messageId: Id }),
+  markRead: obj(InChannel),
+
+  getSafetyNumber: obj({ userId: Id }),
+  /** Accepts a peer's changed identity key after the user compared safety numbers. */
+  acceptKeyChange: obj({ userId: Id }),
+
+  getConnectionState: Empty,
+} as const
+
+export type ApiInput<M extends ApiMethodName> = Static<(typeof API_INPUTS)[M]>
+
+/** What each method resolves to. */
+export interface ApiOutputs {
+  getAuthState: AuthState
+  register: AuthState
+  login: AuthState
+  unlock: AuthState
+  lock: AuthState
+  logout: AuthState
+  changePassword: null
+  deleteAccount: AuthState
+  touch: null
+  getProfile: Profile
+  updateProfile: Profile
+  getSettings: Settings
+  updateSettings: Settings
+  listServers: readonly ServerSummary[]
+  getServer: ServerDetails
+  createServer: ServerDetails
+  renameServer: ServerDetails
+  leaveServer: null
+  createChannel: ChannelInfo
+  updateChannel: ChannelInfo
+  deleteChannel: null
+  createInvite: InviteInfo
+  listInvites: readonly InviteInfo[]
+  revokeInvite: null
+  joinByInvite: ServerDetails
+  removeMember: null
+  setRole: null
+  listMessages: MessagePage
+  sendMessage: MessageInfo
+  editMessage: MessageInfo
+  deleteMessage: null
+  markRead: null
+  getSafetyNumber: SafetyNumber
+  acceptKeyChange: null
+  getConnectionState: ConnectionState
+}
+
+export type ApiMethodName = keyof typeof API_INPUTS
+
+/** Every method, derived from the input schemas: adding or renaming one breaks every side. */
+export type ApiMethods = {
+  [M in ApiMethodName]: (input: ApiInput<M>) => Promise<ApiOutputs[M]>
+}
+
+export const API_METHODS = Object.keys(API_INPUTS) as readonly ApiMethodName[]
+
+// Each method has an output type and each output type a method.
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never
+const _outputsMatchMethods: Exact<keyof ApiOutputs, ApiMethodName> = true
+void _outputsMatchMethods
+
+// --- events ------------------------------------------------------------------------------------
+
+export interface ApiEvents {
+  authChanged: AuthState
+  serversChanged: readonly ServerSummary[]
+  serverChanged: ServerDetails
+  /** A server the user left or was removed from. */
+  serverRemoved: { readonly serverId: string; readonly reason: 'left' | 'removed' }
+  messagesChanged: {
+    readonly serverId: string
+    readonly channelId: string
+    readonly messages: readonly MessageInfo[]
+  }
+  messagesBurned: {
+    readonly serverId: string
+    readonly channelId: string
+    readonly ids: readonly string[]
+  }
+  messagesDeleted: {
+    readonly serverId: string
+    readonly channelId: string
+    readonly ids: readonly string[]
+  }
+  connectionChanged: ConnectionState
+  keyChanged: { readonly userId: string; readonly displayName: string }
+  spineRejected: SpineRejection
+}
+export type ApiEventName = keyof ApiEvents
+
+export const API_EVENTS = [
+  'authChanged',
+  'serversChanged',
+  'serverChanged',
+  'serverRemoved',
+  'messagesChanged',
+  'messagesBurned',
+  'messagesDeleted',
+  'connectionChanged',
+  'keyChanged',
+  'spineRejected',
+] as const satisfies readonly ApiEventName[]
+const _eventsComplete: Exact<(typeof API_EVENTS)[number], ApiEventName> = true
+void _eventsComplete
+
+export type Unsubscribe = () => void
+
+/** The whole contract: the methods plus a typed event subscription. */
+export interface ParacordApi extends ApiMethods {
+  on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): Unsubscribe
+}
+
+// --- errors ------------------------------------------------------------------------------------
+
+/** Stable codes the UI maps to plain words; every transport carries { code, message }. */
+export const API_ERROR_CODES = [
+  'invalid_input',
+  'wrong_password',
+  'unknown_account',
+  'name_taken',
+  'server_unreachable',
+  'signed_out',
+  'locked',
+  'not_found',
+  'forbidden',
+  'conflict',
+  'invite_invalid',
+  'rate_limited',
+  'internal',
+] as const
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number]
+
+export class ParacordError extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'ParacordError'
+  }
+}
+
+/** What crosses a transport for a failed call. */
+export interface ApiFailure {
+  readonly code: ApiErrorCode
+  readonly message: string
+}
+
+export function isApiErrorCode(value: unknown): value is ApiErrorCode {
+  return typeof value === 'string' && (API_ERROR_CODES as readonly string[]).includes(value)
+}
