@@ -26,8 +26,9 @@ export const Seq = Type.Integer({ minimum: 0 })
 export const KdfParams = Type.Object(
   {
     alg: Type.Literal('argon2id13'),
-    opsLimit: Type.Integer({ minimum: 1, maximum: 64 }),
-    memLimit: Type.Integer({ minimum: 8192, maximum: 4 * 1024 * 1024 * 1024 }),
+    // At least libsodium's INTERACTIVE limits; at most what a client will agree to compute.
+    opsLimit: Type.Integer({ minimum: 2, maximum: 16 }),
+    memLimit: Type.Integer({ minimum: 64 * 1024 * 1024, maximum: 1024 * 1024 * 1024 }),
   },
   { additionalProperties: false },
 )
