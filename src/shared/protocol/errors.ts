@@ -22,7 +22,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number]
 
 export const ErrorBody = Type.Object(
   {
-    error: Type.Union(ERROR_CODES.map((code) => Type.Literal(code))),
+    error: Type.Enum(ERROR_CODES),
     message: Type.String(),
     /** With version_conflict: the version the server holds now. */
     currentVersion: Type.Optional(Type.Integer()),

@@ -35,7 +35,11 @@ export const KdfParams = Type.Object(
 export type KdfParams = Static<typeof KdfParams>
 
 export const ENCLAVE_KINDS = ['vault', 'identity', 'invite'] as const
-export const EnclaveKind = Type.Union(ENCLAVE_KINDS.map((k) => Type.Literal(k)))
+export const EnclaveKind = Type.Union([
+  Type.Literal('vault'),
+  Type.Literal('identity'),
+  Type.Literal('invite'),
+])
 export type EnclaveKind = Static<typeof EnclaveKind>
 
 const EnclaveBody = b64(1, LIMITS.maxEnclaveBytes, 'ciphertext or public data, base64url')
