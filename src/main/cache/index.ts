@@ -1,0 +1,5 @@
+export { openCache, type OpenCacheOptions } from './local-cache'
+export { CacheClosedError, CacheCorruptError, CacheKeyError, CacheVersionError } from './errors'
+export { CACHE_KEY_BYTES } from './sealing'
+export { MAX_LIST_LIMIT, MAX_NAME_LENGTH } from './validate'
+export type * from './types'
