@@ -9,7 +9,10 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
@@ -22,9 +25,36 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'crypto', 'child_process', 'os', 'net'], message: 'The renderer has no Node.' },
-            { group: ['libsodium*', 'better-sqlite3', 'electron', 'ws'], message: 'Keys, storage and Electron stay in the main process.' },
-            { group: ['**/main/**', '**/server/**', '**/preload/**'], message: 'The renderer talks to ParacordApi only.' },
+            {
+              group: ['node:*', 'fs', 'path', 'crypto', 'child_process', 'os', 'net'],
+              message: 'The renderer has no Node.',
+            },
+            {
+              group: ['libsodium*', 'better-sqlite3', 'electron', 'ws'],
+              message: 'Keys, storage and Electron stay in the main process.',
+            },
+            {
+              group: ['**/main/**', '**/server/**', '**/preload/**'],
+              message: 'The renderer talks to ParacordApi only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The sandboxed preload loads no packages but electron: only dependency-free shared modules.
+    files: ['src/preload/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!electron$|\\.\\./shared/(api-names|api-errors|transport)$)',
+              message: 'The preload may import only electron and dependency-free shared modules.',
+              allowTypeImports: true,
+            },
           ],
         },
       ],
@@ -35,7 +65,10 @@ export default tseslint.config(
     files: ['src/main/**/*.ts', 'src/server/**/*.ts', 'src/shared/**/*.ts'],
     ignores: ['src/main/shell/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only src/main/shell may import electron.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'Only src/main/shell may import electron.' }] },
+      ],
     },
   },
 )

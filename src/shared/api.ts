@@ -18,10 +18,9 @@ export const BURN_SECONDS_MAX = 14 * 24 * 3600
 const BurnSeconds = Type.Integer({ minimum: BURN_SECONDS_MIN, maximum: BURN_SECONDS_MAX })
 const MessageText = Type.String({ minLength: 1, maxLength: 4000 })
 const ChannelKind = Type.Union([Type.Literal('text'), Type.Literal('voice')])
-const Role = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member')])
 
 export type ChannelKind = Static<typeof ChannelKind>
-export type Role = Static<typeof Role>
+export type Role = 'owner' | 'admin' | 'member'
 
 export type AuthStatus = 'signed_out' | 'locked' | 'unlocked'
 
@@ -329,42 +328,8 @@ export interface ParacordApi extends ApiMethods {
   on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): Unsubscribe
 }
 
-// --- errors ------------------------------------------------------------------------------------
+// --- errors ---------------------------------------------------------------------------------
 
-/** Stable codes the UI maps to plain words; every transport carries { code, message }. */
-export const API_ERROR_CODES = [
-  'invalid_input',
-  'wrong_password',
-  'unknown_account',
-  'name_taken',
-  'server_unreachable',
-  'signed_out',
-  'locked',
-  'not_found',
-  'forbidden',
-  'conflict',
-  'invite_invalid',
-  'rate_limited',
-  'internal',
-] as const
-export type ApiErrorCode = (typeof API_ERROR_CODES)[number]
-
-export class ParacordError extends Error {
-  constructor(
-    readonly code: ApiErrorCode,
-    message: string,
-  ) {
-    super(message)
-    this.name = 'ParacordError'
-  }
-}
-
-/** What crosses a transport for a failed call. */
-export interface ApiFailure {
-  readonly code: ApiErrorCode
-  readonly message: string
-}
-
-export function isApiErrorCode(value: unknown): value is ApiErrorCode {
-  return typeof value === 'string' && (API_ERROR_CODES as readonly string[]).includes(value)
-}
+export * from './api-errors'
+import type { ApiFailure } from './api-errors'
+export type { ApiFailure }
