@@ -41,3 +41,10 @@ describe('validateApiInput', () => {
     expect(isApiMethod('__proto__')).toBe(false)
   })
 })
+
+describe('names', () => {
+  it('refuses control characters in names, so a name cannot fake extra lines', () => {
+    expect(() => validateApiInput('createServer', { name: 'ok\nadmin: yes' })).toThrow(/name/)
+    expect(validateApiInput('createServer', { name: 'Book club 📚' })).toEqual({ name: 'Book club 📚' })
+  })
+})

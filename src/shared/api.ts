@@ -9,9 +9,11 @@ import { Type, type Static, type TSchema } from 'typebox'
 const Id = Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$' })
 const LoginName = Type.String({ minLength: 3, maxLength: 32, pattern: '^[A-Za-z0-9._-]+$' })
 const Password = Type.String({ minLength: 1, maxLength: 1024 })
-const DisplayName = Type.String({ minLength: 1, maxLength: 64 })
-const Status = Type.String({ maxLength: 128 })
-const Name = Type.String({ minLength: 1, maxLength: 64 })
+// Names and statuses are single lines: no control characters (the spine refuses them too).
+const SINGLE_LINE = '^[^\\u0000-\\u001f\\u007f]*$'
+const DisplayName = Type.String({ minLength: 1, maxLength: 64, pattern: SINGLE_LINE })
+const Status = Type.String({ maxLength: 128, pattern: SINGLE_LINE })
+const Name = Type.String({ minLength: 1, maxLength: 64, pattern: SINGLE_LINE })
 /** 5 seconds to 14 days. */
 export const BURN_SECONDS_MIN = 5
 export const BURN_SECONDS_MAX = 14 * 24 * 3600
