@@ -1,0 +1,6 @@
+export {
+  PeerDirectory,
+  type Observation,
+  type KeyChange,
+  type PeerDirectoryOptions,
+} from './peer-directory'
