@@ -14,5 +14,21 @@ export interface BridgeCall {
 }
 
 export type BridgeServerMessage =
+  /** Sent once the token matched: calls may flow. A socket closed before it was refused. */
+  | { readonly type: 'ready' }
   | { readonly type: 'result'; readonly id: number; readonly result: CallResult }
   | ({ readonly type: 'event' } & EventMessage)
+
+/** The subprotocol the bridge speaks; the web host selects it when it accepts a socket. */
+export const BRIDGE_SUBPROTOCOL = 'paracord-bridge.v1'
+/**
+ * The per-run token travels as a second subprotocol value (`BRIDGE_TOKEN_PREFIX + token`; the
+ * token is base64url, which is valid there), never in the URL, which lands in logs and history.
+ */
+export const BRIDGE_TOKEN_PREFIX = 'paracord-token.'
+/** The reply id of a message too malformed to carry a usable one; real call ids start at 1. */
+export const BRIDGE_NO_ID = 0
+/** Close code when the token is missing or wrong: the page must be opened from the new link. */
+export const BRIDGE_CLOSE_BAD_TOKEN = 4401
+/** Close code when the web host shuts down. */
+export const BRIDGE_CLOSE_GOING_AWAY = 1001

@@ -60,3 +60,30 @@ describe('ExpiryTimer', () => {
     timer.stop()
   })
 })
+
+describe('ExpiryTimer during a sweep', () => {
+  it('keeps an expiry announced while a sweep is running', async () => {
+    vi.useFakeTimers({ now: 0 })
+    const sweeps: number[] = []
+    let release: () => void = () => {}
+    let first = true
+    const timer = new ExpiryTimer({
+      sweep: async (now) => {
+        sweeps.push(now)
+        if (first) {
+          first = false
+          await new Promise<void>((resolve) => (release = resolve))
+        }
+        return null // the store was read before the new expiry landed
+      },
+    })
+    timer.schedule(10)
+    await vi.advanceTimersByTimeAsync(10)
+    timer.schedule(500) // announced while the first sweep is still running
+    release()
+    await vi.advanceTimersByTimeAsync(490)
+    expect(sweeps).toEqual([10, 500])
+    timer.stop()
+    vi.useRealTimers()
+  })
+})

@@ -18,6 +18,8 @@ export class ExpiryTimer {
   private armedFor: number | null = null
   private running: Promise<void> | null = null
   private stopped = false
+  /** The soonest expiry announced while a sweep ran; re-applied when it finishes. */
+  private announcedDuringSweep: number | null = null
   private readonly now: () => number
 
   constructor(private readonly options: ExpiryTimerOptions) {
@@ -27,6 +29,10 @@ export class ExpiryTimer {
   /** Tells the timer something expires at `at`; it fires then unless already armed sooner. */
   schedule(at: number | null): void {
     if (at === null || this.stopped) return
+    if (this.running) {
+      // The sweep may already have read the store: keep it for after the sweep re-arms.
+      this.announcedDuringSweep = Math.min(this.announcedDuringSweep ?? at, at)
+    }
     if (this.armedFor !== null && this.armedFor <= at) return
     this.arm(at)
   }
@@ -38,7 +44,10 @@ export class ExpiryTimer {
       try {
         const next = await this.options.sweep(this.now())
         this.armedFor = null
+        const announced = this.announcedDuringSweep
+        this.announcedDuringSweep = null
         this.schedule(next)
+        this.schedule(announced)
       } catch (error) {
         this.options.onError?.(error)
         this.arm(this.now() + (this.options.retryMs ?? 1000))

@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// The command-line client, run from TypeScript directly: tsx compiles on load, no build step.
+import { register } from 'tsx/esm/api'
+
+register()
+await import('../src/main/cli/main.ts')

@@ -1,0 +1,179 @@
+// The Fastify app as a composition of plugins over one Store: error shape, metrics, rate
+// limits, OpenAPI, WebSocket, then the routes (mirroring the URL tree under routes/).
+import { createHash } from 'node:crypto'
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify'
+import rateLimit from '@fastify/rate-limit'
+import swagger from '@fastify/swagger'
+import websocket from '@fastify/websocket'
+import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { EncodingError } from '../shared/encoding'
+import { LIMITS, type ErrorBody } from '../shared/protocol'
+import { bearerToken } from './auth'
+import type { ServerConfig } from './config'
+import { secretCache, type RouteOptions, type ServerContext } from './context'
+import { ApiError, codeForStatus, STATUS_OF } from './errors'
+import { LiveHub } from './live/hub'
+import { InProcessNotifier, type LiveNotifier } from './live/notifier'
+import { createMetrics } from './metrics'
+import { healthRoutes } from './routes/healthz'
+import { metricsRoutes } from './routes/metrics'
+import { openapiRoutes } from './routes/openapi'
+import { accountRoutes } from './routes/v1/accounts'
+import { authRoutes } from './routes/v1/auth'
+import { enclaveRoutes } from './routes/v1/enclaves'
+import { streamRoutes } from './routes/v1/streams'
+import { turnRoutes } from './routes/v1/turn'
+import { liveRoutes } from './routes/v1/ws'
+import type { Store } from './store/types'
+import { Sweeper } from './sweeper'
+
+export interface AppOptions {
+  readonly store: Store
+  readonly config: ServerConfig
+  readonly logger: FastifyBaseLogger
+  /** Where live events go and come from; in-process unless instances share one. */
+  readonly notifier?: LiveNotifier
+}
+
+export interface App {
+  readonly app: FastifyInstance
+  readonly context: ServerContext
+}
+
+/** Upper bound on a single WebSocket message the socket library will even read. */
+const WS_HARD_MAX_PAYLOAD = 4 * LIMITS.maxFrameBytes
+
+export async function buildApp(options: AppOptions): Promise<App> {
+  const { store, config } = options
+  const now = Date.now
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: LIMITS.maxBodyBytes,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+  app.setValidatorCompiler(TypeBoxValidatorCompiler)
+  app.decorateRequest('session', null)
+
+  const metrics = createMetrics()
+  const notifier = options.notifier ?? new InProcessNotifier()
+  const sweeper = new Sweeper(store, metrics, app.log)
+  const hub = new LiveHub({
+    store,
+    notifier,
+    metrics,
+    log: app.log,
+    now,
+    maxBufferedBytes: config.wsMaxBufferedBytes,
+    drainTimeoutMs: config.wsDrainTimeoutMs,
+    authTimeoutMs: config.wsAuthTimeoutMs,
+    pingIntervalMs: config.wsPingIntervalMs,
+    framesPerMinute: config.rateLimitPerMinute,
+  })
+  const context: ServerContext = {
+    store,
+    config,
+    now,
+    metrics,
+    notifier,
+    sweeper,
+    hub,
+    secret: secretCache(store),
+  }
+
+  // 1. One shape for every refusal: { error, message[, currentVersion] }.
+  app.setErrorHandler((error: FastifyError | ApiError | Error, request, reply) => {
+    const body = refusalOf(error)
+    if (body.error === 'internal') request.log.error({ err: error }, 'request failed')
+    metrics.httpErrors.inc({ error: body.error })
+    return reply.code(STATUS_OF[body.error]).send(body)
+  })
+  app.setNotFoundHandler((request, reply) => {
+    metrics.httpErrors.inc({ error: 'not_found' })
+    return reply.code(404).send({
+      error: 'not_found',
+      message: `no route ${request.method} ${request.url.split('?')[0]}`,
+    })
+  })
+
+  // 2. Metrics of every answered request, by route pattern (never the raw URL: ids stay out).
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpRequests.inc({
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      status: String(reply.statusCode),
+    })
+  })
+
+  // 3. Rate limits per session (the token's hash) or, without one, per IP.
+  await app.register(rateLimit, {
+    global: true,
+    max: config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) => {
+      const token = bearerToken(request)
+      return token === null
+        ? `ip:${request.ip}`
+        : `session:${createHash('sha256').update(token).digest('base64url')}`
+    },
+    errorResponseBuilder: (_request, context) =>
+      new ApiError('rate_limited', `rate limit reached; retry in ${context.after}`),
+  })
+
+  // 4. OpenAPI from the route schemas.
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'paracord blind store',
+        version: '1',
+        description: 'Stores ciphertext, public keys and times. See docs/PROTOCOL.md.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  })
+
+  // 5. WebSockets: on shutdown, our sockets close with 1001 before the plugin's own close.
+  app.addHook('preClose', async () => hub.close())
+  await app.register(websocket, { options: { maxPayload: WS_HARD_MAX_PAYLOAD } })
+
+  // 6. Routes.
+  const routeOptions: RouteOptions = { ctx: context }
+  await app.register(healthRoutes, routeOptions)
+  await app.register(metricsRoutes, routeOptions)
+  await app.register(openapiRoutes, routeOptions)
+  await app.register(accountRoutes, routeOptions)
+  await app.register(authRoutes, routeOptions)
+  await app.register(enclaveRoutes, routeOptions)
+  await app.register(streamRoutes, routeOptions)
+  await app.register(turnRoutes, routeOptions)
+  await app.register(liveRoutes, routeOptions)
+
+  app.addHook('onReady', async () => sweeper.start())
+  app.addHook('onClose', async () => sweeper.stop())
+  return { app, context }
+}
+
+/** Any failure as the wire's ErrorBody; internals never leak (a 5xx says only "internal"). */
+function refusalOf(error: FastifyError | ApiError | Error): ErrorBody {
+  if (error instanceof ApiError) {
+    return error.currentVersion === undefined
+      ? { error: error.code, message: error.message }
+      : { error: error.code, message: error.message, currentVersion: error.currentVersion }
+  }
+  if (error instanceof EncodingError)
+    return { error: 'bad_request', message: `malformed base64url: ${error.message}` }
+  const fastifyError = error as FastifyError
+  if (fastifyError.validation) {
+    // A too-long body field is a size problem, not a shape problem.
+    const tooLong = fastifyError.validation.some(
+      (issue) => issue.keyword === 'maxLength' && /\/body$/.test(issue.instancePath),
+    )
+    return tooLong
+      ? { error: 'payload_too_large', message: `${fastifyError.validationContext} body too large` }
+      : { error: 'bad_request', message: fastifyError.message }
+  }
+  const status = fastifyError.statusCode
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { error: codeForStatus(status), message: fastifyError.message }
+  }
+  return { error: 'internal', message: 'internal error' }
+}

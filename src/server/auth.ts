@@ -1,0 +1,71 @@
+// Sessions: an opaque 32-byte Bearer token; the store keeps only its SHA-256, so a copy of the
+// database grants no session.
+import { createHash, randomBytes } from 'node:crypto'
+import type { FastifyRequest } from 'fastify'
+import { EncodingError, fromBase64Url, toBase64Url } from '../shared/encoding'
+import { ApiError } from './errors'
+import type { SessionRecord, Store } from './store/types'
+
+export interface Session {
+  readonly accountId: string
+  readonly tokenHash: string
+  readonly expiresAt: number
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by `authenticate` on routes that need a signed-in session. */
+    session: Session | null
+  }
+}
+
+export const newToken = (): string => toBase64Url(randomBytes(32))
+
+/** SHA-256 of the token's bytes, base64url; throws EncodingError for a malformed token. */
+export function hashToken(token: string): string {
+  const bytes = fromBase64Url(token)
+  if (bytes.length !== 32) throw new EncodingError('a session token is 32 bytes')
+  return toBase64Url(createHash('sha256').update(bytes).digest())
+}
+
+/** The token of an `Authorization: Bearer TOKEN` header, or null. */
+export function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization
+  const match = header === undefined ? null : /^Bearer ([A-Za-z0-9_-]+)$/.exec(header)
+  return match?.[1] ?? null
+}
+
+/** Looks a token up; null when it is malformed, unknown, logged out or expired. */
+export async function findSession(
+  store: Store,
+  token: string,
+  now: number,
+): Promise<Session | null> {
+  let tokenHash: string
+  try {
+    tokenHash = hashToken(token)
+  } catch (error) {
+    if (error instanceof EncodingError) return null
+    throw error
+  }
+  const record: SessionRecord | null = await store.getSession(tokenHash)
+  if (record === null || record.expiresAt <= now) return null
+  return { accountId: record.accountId, tokenHash, expiresAt: record.expiresAt }
+}
+
+/** An onRequest hook: refuses with 401 unless the request carries a live session. */
+export function authenticate(store: Store, now: () => number) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const token = bearerToken(request)
+    if (token === null) throw new ApiError('unauthorized', 'a Bearer session token is required')
+    const session = await findSession(store, token, now())
+    if (session === null) throw new ApiError('unauthorized', 'the session is unknown or has ended')
+    request.session = session
+  }
+}
+
+/** The session of a route behind `authenticate`. */
+export function sessionOf(request: FastifyRequest): Session {
+  if (request.session === null) throw new Error('route is missing the authenticate hook')
+  return request.session
+}
