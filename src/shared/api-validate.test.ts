@@ -45,6 +45,8 @@ describe('validateApiInput', () => {
 describe('names', () => {
   it('refuses control characters in names, so a name cannot fake extra lines', () => {
     expect(() => validateApiInput('createServer', { name: 'ok\nadmin: yes' })).toThrow(/name/)
-    expect(validateApiInput('createServer', { name: 'Book club 📚' })).toEqual({ name: 'Book club 📚' })
+    expect(validateApiInput('createServer', { name: 'Book club 📚' })).toEqual({
+      name: 'Book club 📚',
+    })
   })
 })
