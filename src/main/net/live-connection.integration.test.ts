@@ -241,7 +241,12 @@ describe('LiveConnection with the real server', () => {
   })
 
   it('is kicked as a slow consumer on a big backlog and resumes until it has everything once', async () => {
-    const small = await startServer({ ...serverOptions('slow.db'), wsMaxBufferedBytes: 64 * 1024 })
+    const small = await startServer({
+      ...serverOptions('slow.db'),
+      wsMaxBufferedBytes: 64 * 1024,
+      // The server waits this long for a full send buffer to drain before it kicks.
+      wsDrainTimeoutMs: 5,
+    })
     extraServers.push(small)
     const smallClient = new StoreClient({ baseUrl: small.url })
     const user = await signUp(smallClient)
