@@ -1,5 +1,20 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
+import react from '@vitejs/plugin-react'
+import type { Plugin } from 'vite'
+
+/**
+ * The dev server injects styles and React Refresh's preamble inline; only there does the
+ * renderer's Content-Security-Policy allow inline code. Builds keep the strict policy.
+ */
+const devOnlyInlineCsp: Plugin = {
+  name: 'paracord-dev-csp',
+  apply: 'serve',
+  transformIndexHtml: (html) =>
+    html
+      .replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+      .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+}
 
 export default defineConfig({
   main: {
@@ -18,6 +33,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
+    plugins: [react(), devOnlyInlineCsp],
     build: {
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
     },

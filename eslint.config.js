@@ -1,6 +1,7 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import globals from 'globals'
+import reactHooks from 'eslint-plugin-react-hooks'
 
 export default tseslint.config(
   { ignores: ['node_modules', 'out', 'dist', 'data', 'coverage'] },
@@ -41,6 +42,11 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Hooks keep their rules; the compiler-era checks catch impure renders early.
+    ...reactHooks.configs.flat.recommended,
+    files: ['src/renderer/**/*.{ts,tsx}'],
   },
   {
     // The sandboxed preload loads no packages but electron: only dependency-free shared modules.

@@ -1,0 +1,119 @@
+import { useId, type InputHTMLAttributes, type ReactNode, type Ref } from 'react'
+import './components.css'
+
+export interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> {
+  readonly label: string
+  /** Shown under the field and announced with it. */
+  readonly hint?: ReactNode
+  /** Marks the field invalid and says why. */
+  readonly error?: string | null
+  readonly inputRef?: Ref<HTMLInputElement>
+}
+
+export function TextField({ label, hint, error, inputRef, className, ...rest }: TextFieldProps) {
+  const id = useId()
+  const hintId = `${id}-hint`
+  const errorId = `${id}-error`
+  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(' ')
+  return (
+    <div className={`field${className ? ` ${className}` : ''}`}>
+      <label className="field__label" htmlFor={id}>
+        {label}
+      </label>
+      <input
+        {...rest}
+        ref={inputRef}
+        id={id}
+        className="field__input"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy || undefined}
+      />
+      {hint && (
+        <div className="field__hint" id={hintId}>
+          {hint}
+        </div>
+      )}
+      {error && (
+        <div className="field__error" id={errorId} role="alert">
+          {error}
+        </div>
+      )}
+    </div>
+  )
+}
+
+export interface SelectFieldProps {
+  readonly label: string
+  readonly value: string
+  readonly options: readonly { readonly value: string; readonly label: string }[]
+  readonly onChange: (value: string) => void
+  readonly disabled?: boolean
+  readonly hint?: string
+}
+
+export function SelectField({ label, value, options, onChange, disabled, hint }: SelectFieldProps) {
+  const id = useId()
+  return (
+    <div className="field">
+      <label className="field__label" htmlFor={id}>
+        {label}
+      </label>
+      <select
+        id={id}
+        className="field__input field__select"
+        value={value}
+        disabled={disabled}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        onChange={(event) => onChange(event.target.value)}
+      >
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      {hint && (
+        <div className="field__hint" id={`${id}-hint`}>
+          {hint}
+        </div>
+      )}
+    </div>
+  )
+}
+
+export interface SwitchFieldProps {
+  readonly label: string
+  readonly description?: string
+  readonly checked: boolean
+  readonly onChange: (checked: boolean) => void
+  readonly disabled?: boolean
+}
+
+/** A labelled on/off setting: a checkbox styled as a switch, so it keeps native semantics. */
+export function SwitchField({ label, description, checked, onChange, disabled }: SwitchFieldProps) {
+  const id = useId()
+  return (
+    <div className="switch-field">
+      <div className="switch-field__text">
+        <label htmlFor={id} className="switch-field__label">
+          {label}
+        </label>
+        {description && (
+          <div className="field__hint" id={`${id}-desc`}>
+            {description}
+          </div>
+        )}
+      </div>
+      <input
+        id={id}
+        type="checkbox"
+        role="switch"
+        className="switch"
+        checked={checked}
+        disabled={disabled}
+        aria-describedby={description ? `${id}-desc` : undefined}
+        onChange={(event) => onChange(event.target.checked)}
+      />
+    </div>
+  )
+}

@@ -1,0 +1,267 @@
+// Register, log in and unlock: the first screens a person sees, kept calm and plain.
+import { useState, type FormEvent, type ReactNode } from 'react'
+import { Button } from '../../components/Button'
+import { TextField } from '../../components/TextField'
+import { useAuth } from '../../store/auth'
+import { PASSWORD_MIN_LENGTH, passwordStrength } from './password-strength'
+import './auth.css'
+
+function AuthCard({
+  title,
+  subtitle,
+  children,
+}: {
+  title: string
+  subtitle: string
+  children: ReactNode
+}) {
+  return (
+    <main className="auth">
+      <div className="auth__card">
+        <div className="auth__brand" aria-hidden="true">
+          <span className="auth__logo">◈</span> paracord
+        </div>
+        <h1 className="auth__title">{title}</h1>
+        <p className="auth__subtitle">{subtitle}</p>
+        {children}
+      </div>
+    </main>
+  )
+}
+
+function AuthError() {
+  const error = useAuth((state) => state.error)
+  if (!error) return null
+  return (
+    <div className="form-error auth__error" role="alert" data-testid="auth-error">
+      {error}
+    </div>
+  )
+}
+
+const NAME_RULE = /^[A-Za-z0-9._-]{3,32}$/
+
+function nameProblem(name: string): string | null {
+  if (name.length < 3) return 'Use at least 3 characters.'
+  if (!NAME_RULE.test(name))
+    return 'Use only letters, digits, dots, dashes and underscores (up to 32).'
+  return null
+}
+
+function StrengthMeter({ password, name }: { password: string; name: string }) {
+  const strength = passwordStrength(password, name)
+  return (
+    <span className="strength">
+      <span className="strength__bar" aria-hidden="true">
+        {[1, 2, 3, 4].map((step) => (
+          <span
+            key={step}
+            className={`strength__step${strength.score >= step ? ` strength__step--on strength__step--${strength.score}` : ''}`}
+          />
+        ))}
+      </span>
+      <span data-testid="password-strength">
+        {password.length > 0 ? `${strength.label}. ` : ''}
+        {strength.hint}
+      </span>
+    </span>
+  )
+}
+
+export function RegisterScreen({ onLogIn }: { onLogIn: () => void }) {
+  const busy = useAuth((state) => state.busy)
+  const register = useAuth((state) => state.register)
+  const [name, setName] = useState('')
+  const [password, setPassword] = useState('')
+  const [confirm, setConfirm] = useState('')
+  const [submitted, setSubmitted] = useState(false)
+
+  const nameError = submitted ? nameProblem(name) : null
+  const passwordError =
+    submitted && password.length < PASSWORD_MIN_LENGTH
+      ? `Use at least ${PASSWORD_MIN_LENGTH} characters.`
+      : null
+  const confirmError = submitted && confirm !== password ? 'The passwords do not match.' : null
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault()
+    setSubmitted(true)
+    if (nameProblem(name) || password.length < PASSWORD_MIN_LENGTH || confirm !== password) return
+    void register(name, password)
+  }
+
+  return (
+    <AuthCard
+      title="Create your account"
+      subtitle="Your keys are made on this device and never leave it unencrypted."
+    >
+      <form onSubmit={onSubmit} noValidate aria-busy={busy}>
+        <AuthError />
+        <TextField
+          label="Account name"
+          name="name"
+          autoComplete="username"
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          disabled={busy}
+          error={nameError}
+          hint="What people type to find you. Letters, digits, dots, dashes, underscores."
+          autoFocus
+        />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+          disabled={busy}
+          error={passwordError}
+          hint={<StrengthMeter password={password} name={name} />}
+        />
+        <TextField
+          label="Confirm password"
+          name="confirm"
+          type="password"
+          autoComplete="new-password"
+          value={confirm}
+          onChange={(event) => setConfirm(event.target.value)}
+          disabled={busy}
+          error={confirmError}
+        />
+        <p className="auth__note">
+          There is no password reset: paracord cannot read your data, so it cannot recover it.
+        </p>
+        <Button
+          type="submit"
+          variant="primary"
+          className="btn--full"
+          busy={busy}
+          busyLabel="Creating your keys…"
+        >
+          Create account
+        </Button>
+      </form>
+      <p className="auth__switch">
+        Already have an account?{' '}
+        <Button variant="link" onClick={onLogIn} disabled={busy}>
+          Log in
+        </Button>
+      </p>
+    </AuthCard>
+  )
+}
+
+export function LoginScreen({ onRegister }: { onRegister: () => void }) {
+  const busy = useAuth((state) => state.busy)
+  const login = useAuth((state) => state.login)
+  const [name, setName] = useState('')
+  const [password, setPassword] = useState('')
+  const [submitted, setSubmitted] = useState(false)
+
+  const nameError = submitted && name.trim() === '' ? 'Enter your account name.' : null
+  const passwordError = submitted && password === '' ? 'Enter your password.' : null
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault()
+    setSubmitted(true)
+    if (name.trim() === '' || password === '') return
+    void login(name.trim(), password)
+  }
+
+  return (
+    <AuthCard title="Welcome back" subtitle="Log in to paracord.">
+      <form onSubmit={onSubmit} noValidate aria-busy={busy}>
+        <AuthError />
+        <TextField
+          label="Account name"
+          name="name"
+          autoComplete="username"
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          disabled={busy}
+          error={nameError}
+          autoFocus
+        />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+          disabled={busy}
+          error={passwordError}
+        />
+        <Button
+          type="submit"
+          variant="primary"
+          className="btn--full"
+          busy={busy}
+          busyLabel="Unlocking your keys…"
+        >
+          Log in
+        </Button>
+      </form>
+      <p className="auth__switch">
+        New here?{' '}
+        <Button variant="link" onClick={onRegister} disabled={busy}>
+          Create an account
+        </Button>
+      </p>
+    </AuthCard>
+  )
+}
+
+export function UnlockScreen() {
+  const busy = useAuth((state) => state.busy)
+  const name = useAuth((state) => state.name)
+  const unlock = useAuth((state) => state.unlock)
+  const logout = useAuth((state) => state.logout)
+  const [password, setPassword] = useState('')
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault()
+    if (password !== '') void unlock(password)
+  }
+
+  return (
+    <AuthCard
+      title="paracord is locked"
+      subtitle={`Enter the password for ${name ?? 'your account'} to unlock.`}
+    >
+      <form onSubmit={onSubmit} noValidate aria-busy={busy}>
+        <AuthError />
+        <p className="auth__account" data-testid="locked-account">
+          <span className="auth__account-label">Account</span> {name}
+        </p>
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+          disabled={busy}
+          autoFocus
+        />
+        <Button
+          type="submit"
+          variant="primary"
+          className="btn--full"
+          busy={busy}
+          busyLabel="Unlocking…"
+          disabled={password === ''}
+        >
+          Unlock
+        </Button>
+      </form>
+      <p className="auth__switch">
+        Not you?{' '}
+        <Button variant="link" onClick={() => void logout()} disabled={busy}>
+          Use another account
+        </Button>
+      </p>
+    </AuthCard>
+  )
+}

@@ -1,0 +1,247 @@
+// Creating a channel, and changing or deleting one.
+import { useState, type FormEvent } from 'react'
+import type { ChannelKind } from '../../../../shared/api'
+import { Button } from '../../components/Button'
+import { Dialog, DialogActions } from '../../components/Dialog'
+import { TextField } from '../../components/TextField'
+import { selectChannel } from '../../store/navigation'
+import { useServers } from '../../store/servers'
+import { useUi } from '../../store/ui'
+import { BurnPicker } from './BurnPicker'
+import { DEFAULT_BURN_SECONDS } from './burn-time'
+import { HashIcon, SpeakerIcon } from '../../components/icons'
+
+export function CreateChannelDialog({ serverId }: { serverId: string }) {
+  const closeDialog = useUi((state) => state.closeDialog)
+  const createChannel = useServers((state) => state.createChannel)
+  const [name, setName] = useState('')
+  const [kind, setKind] = useState<ChannelKind>('text')
+  const [burnSeconds, setBurnSeconds] = useState<number | null>(DEFAULT_BURN_SECONDS)
+  const [error, setError] = useState<string | null>(null)
+  const [nameError, setNameError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault()
+    const trimmed = name.trim()
+    if (trimmed === '') {
+      setNameError('Give the channel a name.')
+      return
+    }
+    if (burnSeconds === null) return
+    setBusy(true)
+    const outcome = await createChannel(serverId, trimmed, kind, burnSeconds)
+    setBusy(false)
+    if (!outcome.ok) {
+      setError(outcome.error)
+      return
+    }
+    closeDialog()
+    await selectChannel(serverId, outcome.value.id)
+  }
+
+  return (
+    <Dialog title="Create a channel" onClose={closeDialog} testId="channel-dialog">
+      <form onSubmit={onSubmit} noValidate>
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <fieldset className="fieldset" disabled={busy}>
+          <legend className="fieldset__legend">Channel type</legend>
+          <div className="kind-options">
+            <label className="kind-option">
+              <input
+                type="radio"
+                name="kind"
+                checked={kind === 'text'}
+                onChange={() => setKind('text')}
+              />
+              <span className="kind-option__icon" aria-hidden="true">
+                <HashIcon size={22} />
+              </span>
+              <span>
+                <strong>Text</strong>
+                <span className="kind-option__text">Messages that burn on a timer</span>
+              </span>
+            </label>
+            <label className="kind-option">
+              <input
+                type="radio"
+                name="kind"
+                checked={kind === 'voice'}
+                onChange={() => setKind('voice')}
+              />
+              <span className="kind-option__icon" aria-hidden="true">
+                <SpeakerIcon size={22} />
+              </span>
+              <span>
+                <strong>Voice</strong>
+                <span className="kind-option__text">Talk together, end-to-end encrypted</span>
+              </span>
+            </label>
+          </div>
+        </fieldset>
+        <TextField
+          label="Channel name"
+          value={name}
+          maxLength={64}
+          placeholder={kind === 'text' ? 'general' : 'lounge'}
+          onChange={(event) => {
+            setName(event.target.value)
+            setNameError(null)
+          }}
+          error={nameError}
+          disabled={busy}
+          data-autofocus
+        />
+        {kind === 'text' && (
+          <BurnPicker
+            seconds={burnSeconds ?? DEFAULT_BURN_SECONDS}
+            onChange={setBurnSeconds}
+            disabled={busy}
+          />
+        )}
+        <DialogActions>
+          <Button onClick={closeDialog}>Cancel</Button>
+          <Button
+            type="submit"
+            variant="primary"
+            busy={busy}
+            busyLabel="Creating…"
+            disabled={kind === 'text' && burnSeconds === null}
+          >
+            Create channel
+          </Button>
+        </DialogActions>
+      </form>
+    </Dialog>
+  )
+}
+
+export function EditChannelDialog({
+  serverId,
+  channelId,
+}: {
+  serverId: string
+  channelId: string
+}) {
+  const closeDialog = useUi((state) => state.closeDialog)
+  const channel = useServers((state) =>
+    state.details[serverId]?.channels.find((candidate) => candidate.id === channelId),
+  )
+  const updateChannel = useServers((state) => state.updateChannel)
+  const deleteChannel = useServers((state) => state.deleteChannel)
+  const [name, setName] = useState(channel?.name ?? '')
+  const [burnSeconds, setBurnSeconds] = useState<number | null>(
+    channel?.burnSeconds ?? DEFAULT_BURN_SECONDS,
+  )
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [confirmDelete, setConfirmDelete] = useState(false)
+
+  if (!channel) return null
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault()
+    if (!channel || burnSeconds === null) return
+    const trimmed = name.trim()
+    if (trimmed === '') {
+      setError('Give the channel a name.')
+      return
+    }
+    const change: { name?: string; burnSeconds?: number } = {}
+    if (trimmed !== channel.name) change.name = trimmed
+    if (channel.kind === 'text' && burnSeconds !== channel.burnSeconds)
+      change.burnSeconds = burnSeconds
+    if (Object.keys(change).length === 0) {
+      closeDialog()
+      return
+    }
+    setBusy(true)
+    const outcome = await updateChannel(serverId, channelId, change)
+    setBusy(false)
+    if (outcome.ok) closeDialog()
+    else setError(outcome.error)
+  }
+
+  async function onDelete() {
+    setBusy(true)
+    const outcome = await deleteChannel(serverId, channelId)
+    setBusy(false)
+    if (outcome.ok) closeDialog()
+    else setError(outcome.error)
+  }
+
+  return (
+    <Dialog
+      title={`Edit ${channel.kind === 'text' ? '#' : ''}${channel.name}`}
+      onClose={closeDialog}
+      testId="channel-dialog"
+    >
+      <form onSubmit={onSubmit} noValidate>
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <TextField
+          label="Channel name"
+          value={name}
+          maxLength={64}
+          onChange={(event) => setName(event.target.value)}
+          disabled={busy}
+          data-autofocus
+        />
+        {channel.kind === 'text' && (
+          <BurnPicker
+            seconds={burnSeconds ?? channel.burnSeconds}
+            onChange={setBurnSeconds}
+            disabled={busy}
+          />
+        )}
+        {channel.kind === 'text' && (
+          <p className="field__hint">A new burn time applies to messages sent from now on.</p>
+        )}
+        <DialogActions>
+          {confirmDelete ? (
+            <Button
+              variant="danger"
+              busy={busy}
+              onClick={() => void onDelete()}
+              className="dialog__left"
+            >
+              Delete for everyone
+            </Button>
+          ) : (
+            <Button
+              variant="ghost"
+              onClick={() => setConfirmDelete(true)}
+              disabled={busy}
+              className="dialog__left"
+            >
+              Delete channel…
+            </Button>
+          )}
+          <Button onClick={closeDialog}>Cancel</Button>
+          <Button
+            type="submit"
+            variant="primary"
+            busy={busy}
+            busyLabel="Saving…"
+            disabled={burnSeconds === null}
+          >
+            Save
+          </Button>
+        </DialogActions>
+        {confirmDelete && (
+          <p className="field__hint" role="status">
+            Deleting removes the channel and its messages for every member. Press “Delete for
+            everyone” to confirm.
+          </p>
+        )}
+      </form>
+    </Dialog>
+  )
+}

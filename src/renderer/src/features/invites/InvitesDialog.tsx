@@ -1,0 +1,208 @@
+// Inviting people: create an invite with an expiry and a use limit, copy its link or code,
+// see the invites that exist, and revoke them.
+import { useEffect, useState } from 'react'
+import type { InviteInfo } from '../../../../shared/api'
+import { Button } from '../../components/Button'
+import { Dialog } from '../../components/Dialog'
+import { SelectField } from '../../components/TextField'
+import { useClock } from '../../store/clock'
+import { useServers } from '../../store/servers'
+import { useUi } from '../../store/ui'
+import { describeInvite, inviteStatus } from './invite-format'
+import './invites.css'
+
+const EXPIRY_OPTIONS = [
+  { value: '3600', label: '1 hour' },
+  { value: '86400', label: '1 day' },
+  { value: '604800', label: '7 days' },
+  { value: '2592000', label: '30 days' },
+  { value: 'never', label: 'Never' },
+]
+
+const USES_OPTIONS = [
+  { value: '1', label: '1 use' },
+  { value: '5', label: '5 uses' },
+  { value: '10', label: '10 uses' },
+  { value: '25', label: '25 uses' },
+  { value: '100', label: '100 uses' },
+  { value: 'unlimited', label: 'No limit' },
+]
+
+function CopyField({ label, value, testId }: { label: string; value: string; testId: string }) {
+  const [copied, setCopied] = useState(false)
+  const id = `copy-${testId}`
+
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(value)
+      setCopied(true)
+      setTimeout(() => setCopied(false), 2000)
+    } catch {
+      // Without clipboard access the text stays selected for the user to copy by hand.
+      const input = document.getElementById(id)
+      if (input instanceof HTMLInputElement) input.select()
+    }
+  }
+
+  return (
+    <div className="field">
+      <label className="field__label" htmlFor={id}>
+        {label}
+      </label>
+      <div className="copy-field">
+        <input
+          id={id}
+          className="field__input copy-field__input"
+          readOnly
+          value={value}
+          data-testid={testId}
+          onFocus={(event) => event.target.select()}
+        />
+        <Button
+          variant="primary"
+          onClick={() => void copy()}
+          aria-label={`Copy ${label.toLowerCase()}`}
+        >
+          {copied ? 'Copied' : 'Copy'}
+        </Button>
+      </div>
+    </div>
+  )
+}
+
+function InviteRow({
+  serverId,
+  invite,
+  now,
+}: {
+  serverId: string
+  invite: InviteInfo
+  now: number
+}) {
+  const revokeInvite = useServers((state) => state.revokeInvite)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const active = inviteStatus(invite, now) === 'active'
+  const shortCode = invite.code.slice(0, 8)
+
+  async function revoke() {
+    setBusy(true)
+    const outcome = await revokeInvite(serverId, invite.id)
+    setBusy(false)
+    if (!outcome.ok) setError(outcome.error)
+  }
+
+  return (
+    <li className={`invite${active ? '' : ' invite--inactive'}`} data-testid="invite-row">
+      <div className="invite__text">
+        <code className="invite__code">{shortCode}…</code>
+        <span className="invite__meta">{describeInvite(invite, now)}</span>
+        {error && (
+          <span className="field__error" role="alert">
+            {error}
+          </span>
+        )}
+      </div>
+      {active && (
+        <Button
+          variant="ghost"
+          busy={busy}
+          onClick={() => void revoke()}
+          aria-label={`Revoke invite ${shortCode}`}
+        >
+          Revoke
+        </Button>
+      )}
+    </li>
+  )
+}
+
+export function InvitesDialog({ serverId }: { serverId: string }) {
+  const closeDialog = useUi((state) => state.closeDialog)
+  const server = useServers((state) => state.details[serverId])
+  const invites = useServers((state) => state.invites[serverId])
+  const loadInvites = useServers((state) => state.loadInvites)
+  const createInvite = useServers((state) => state.createInvite)
+  const now = useClock((state) => Math.floor(state.now / 60_000) * 60_000)
+  const [expiry, setExpiry] = useState('604800')
+  const [uses, setUses] = useState('unlimited')
+  const [created, setCreated] = useState<InviteInfo | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  useEffect(() => {
+    void loadInvites(serverId)
+  }, [loadInvites, serverId])
+
+  async function onCreate() {
+    setBusy(true)
+    const outcome = await createInvite(
+      serverId,
+      uses === 'unlimited' ? null : Number(uses),
+      expiry === 'never' ? null : Number(expiry),
+    )
+    setBusy(false)
+    if (outcome.ok) {
+      setCreated(outcome.value)
+      setError(null)
+    } else setError(outcome.error)
+  }
+
+  return (
+    <Dialog
+      title={`Invite people to ${server?.name ?? 'this server'}`}
+      description="Anyone with the link or code can join until it expires or runs out of uses. The secret in it never reaches the paracord server."
+      onClose={closeDialog}
+      testId="invites-dialog"
+    >
+      <div className="invite-form">
+        <SelectField
+          label="Expires after"
+          value={expiry}
+          options={EXPIRY_OPTIONS}
+          onChange={setExpiry}
+        />
+        <SelectField label="Maximum uses" value={uses} options={USES_OPTIONS} onChange={setUses} />
+      </div>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <Button
+        variant="primary"
+        busy={busy}
+        busyLabel="Creating…"
+        onClick={() => void onCreate()}
+        data-autofocus
+      >
+        Create invite
+      </Button>
+      {created && (
+        <div className="invite-created" role="status">
+          <p className="invite-created__title">Invite ready. Send it over a channel you trust.</p>
+          <CopyField label="Invite link" value={created.link} testId="invite-link" />
+          <CopyField label="Invite code" value={created.code} testId="invite-code" />
+        </div>
+      )}
+      <section className="invite-list" aria-labelledby="invite-list-heading">
+        <h3 id="invite-list-heading" className="section-title">
+          Invites
+        </h3>
+        {invites === undefined ? (
+          <p className="section-text" role="status">
+            Loading invites…
+          </p>
+        ) : invites.length === 0 ? (
+          <p className="section-text">No invites yet.</p>
+        ) : (
+          <ul>
+            {invites.map((invite) => (
+              <InviteRow key={invite.id} serverId={serverId} invite={invite} now={now} />
+            ))}
+          </ul>
+        )}
+      </section>
+    </Dialog>
+  )
+}

@@ -1,0 +1,101 @@
+// The member list beside the messages: everyone in the server by role, with a warning on those
+// whose safety number changed.
+import type { MemberInfo, Role } from '../../../../shared/api'
+import { Avatar } from '../../components/Avatar'
+import { useAuth } from '../../store/auth'
+import { useSelectedServer } from '../../store/selectors'
+import { useUi } from '../../store/ui'
+import './members.css'
+import { WarningIcon } from '../../components/icons'
+
+const SECTIONS: readonly { role: Role; title: string }[] = [
+  { role: 'owner', title: 'Owner' },
+  { role: 'admin', title: 'Admins' },
+  { role: 'member', title: 'Members' },
+]
+
+export const ROLE_NAMES: Readonly<Record<Role, string>> = {
+  owner: 'Owner',
+  admin: 'Admin',
+  member: 'Member',
+}
+
+function MemberRow({
+  serverId,
+  member,
+  isMe,
+}: {
+  serverId: string
+  member: MemberInfo
+  isMe: boolean
+}) {
+  const openDialog = useUi((state) => state.openDialog)
+  const label = [
+    member.displayName,
+    isMe ? 'you' : null,
+    ROLE_NAMES[member.role],
+    member.keyChanged ? 'safety number changed' : null,
+  ]
+    .filter(Boolean)
+    .join(', ')
+  return (
+    <li>
+      <button
+        type="button"
+        className="member"
+        aria-label={label}
+        data-testid="member"
+        data-member-name={member.displayName}
+        onClick={() => openDialog({ kind: 'member', serverId, userId: member.userId })}
+      >
+        <Avatar name={member.displayName} id={member.userId} size={32} />
+        <span className="member__text">
+          <span className="member__name">
+            {member.displayName}
+            {isMe && <span className="member__you"> (you)</span>}
+          </span>
+          {member.status && <span className="member__status">{member.status}</span>}
+        </span>
+        {member.keyChanged && (
+          <span className="member__warning" title="Safety number changed" aria-hidden="true">
+            <WarningIcon size={16} />
+          </span>
+        )}
+      </button>
+    </li>
+  )
+}
+
+export function MemberList() {
+  const server = useSelectedServer()
+  const myUserId = useAuth((state) => state.userId)
+  if (!server) return null
+  return (
+    <aside className="members" aria-label="Members">
+      <h2 className="sr-only">Members of {server.name}</h2>
+      {SECTIONS.map(({ role, title }) => {
+        const members = server.members
+          .filter((member) => member.role === role)
+          .sort((a, b) => a.displayName.localeCompare(b.displayName))
+        if (members.length === 0) return null
+        return (
+          <section key={role} className="members__section" aria-labelledby={`members-${role}`}>
+            <h3 id={`members-${role}`} className="members__title">
+              {title} — {members.length}
+            </h3>
+            <ul>
+              {members.map((member) => (
+                <MemberRow
+                  key={member.userId}
+                  serverId={server.id}
+                  member={member}
+                  isMe={member.userId === myUserId}
+                />
+              ))}
+            </ul>
+          </section>
+        )
+      })}
+    </aside>
+  )
+}

@@ -1,0 +1,106 @@
+// What the user is looking at: the selected server and channel, the open dialog, drafts kept
+// per channel, the message being edited, and short notices.
+import { create } from 'zustand'
+
+export type DialogState =
+  | { readonly kind: 'addServer' }
+  | { readonly kind: 'quickSwitcher' }
+  | { readonly kind: 'settings' }
+  | { readonly kind: 'createChannel'; readonly serverId: string }
+  | { readonly kind: 'editChannel'; readonly serverId: string; readonly channelId: string }
+  | { readonly kind: 'invites'; readonly serverId: string }
+  | { readonly kind: 'leaveServer'; readonly serverId: string }
+  | { readonly kind: 'member'; readonly serverId: string; readonly userId: string }
+  | { readonly kind: 'removeMember'; readonly serverId: string; readonly userId: string }
+
+export interface Notice {
+  readonly id: number
+  readonly tone: 'info' | 'warning'
+  readonly text: string
+}
+
+export interface EditingMessage {
+  readonly channelKey: string
+  readonly messageId: string
+}
+
+export interface UiSlice {
+  readonly selectedServerId: string | null
+  /** The channel last open in each server, so returning to a server returns to it. */
+  readonly channelByServer: Readonly<Record<string, string>>
+  readonly dialog: DialogState | null
+  readonly drafts: Readonly<Record<string, string>>
+  readonly editing: EditingMessage | null
+  readonly notices: readonly Notice[]
+}
+
+export const emptyUi = (): UiSlice => ({
+  selectedServerId: null,
+  channelByServer: {},
+  dialog: null,
+  drafts: {},
+  editing: null,
+  notices: [],
+})
+
+export const MAX_NOTICES = 4
+
+let nextNoticeId = 1
+
+export interface UiActions {
+  selectServer(serverId: string | null): void
+  selectChannel(serverId: string, channelId: string): void
+  forgetServer(serverId: string): void
+  openDialog(dialog: DialogState): void
+  closeDialog(): void
+  setDraft(channelKey: string, text: string): void
+  startEditing(editing: EditingMessage): void
+  stopEditing(): void
+  pushNotice(tone: Notice['tone'], text: string): number
+  dismissNotice(id: number): void
+  reset(): void
+}
+
+export const useUi = create<UiSlice & UiActions>()((set) => ({
+  ...emptyUi(),
+  selectServer: (serverId) => set({ selectedServerId: serverId, editing: null }),
+  selectChannel: (serverId, channelId) =>
+    set((state) => ({
+      selectedServerId: serverId,
+      channelByServer: { ...state.channelByServer, [serverId]: channelId },
+      editing: null,
+    })),
+  forgetServer: (serverId) =>
+    set((state) => {
+      const { [serverId]: _gone, ...channelByServer } = state.channelByServer
+      const drafts = Object.fromEntries(
+        Object.entries(state.drafts).filter(([key]) => !key.startsWith(`${serverId}/`)),
+      )
+      const dialogServer = state.dialog && 'serverId' in state.dialog ? state.dialog.serverId : null
+      return {
+        channelByServer,
+        drafts,
+        selectedServerId: state.selectedServerId === serverId ? null : state.selectedServerId,
+        dialog: dialogServer === serverId ? null : state.dialog,
+      }
+    }),
+  openDialog: (dialog) => set({ dialog }),
+  closeDialog: () => set({ dialog: null }),
+  setDraft: (channelKey, text) =>
+    set((state) => {
+      if (text === '') {
+        const { [channelKey]: _cleared, ...drafts } = state.drafts
+        return { drafts }
+      }
+      return { drafts: { ...state.drafts, [channelKey]: text } }
+    }),
+  startEditing: (editing) => set({ editing }),
+  stopEditing: () => set({ editing: null }),
+  pushNotice: (tone, text) => {
+    const id = nextNoticeId++
+    set((state) => ({ notices: [...state.notices, { id, tone, text }].slice(-MAX_NOTICES) }))
+    return id
+  },
+  dismissNotice: (id) => set((state) => ({ notices: state.notices.filter((n) => n.id !== id) })),
+  reset: () => set(emptyUi()),
+}))
