@@ -5,6 +5,8 @@ import { defineConfig } from '@playwright/test'
 export default defineConfig({
   testDir: './e2e',
   testMatch: '**/*.spec.ts',
+  // The Electron spec has its own config (playwright.electron.config.ts) and runs only where a binary exists.
+  testIgnore: '**/electron.spec.ts',
   outputDir: './e2e/artifacts',
   // Two cores: one browser at a time keeps Argon2id and the hosts from starving each other.
   workers: 1,
