@@ -24,6 +24,7 @@ import { enclaveRoutes } from './routes/v1/enclaves'
 import { streamRoutes } from './routes/v1/streams'
 import { turnRoutes } from './routes/v1/turn'
 import { liveRoutes } from './routes/v1/ws'
+import { isStoreUnavailable } from './store/postgres-errors'
 import type { Store } from './store/types'
 import { Sweeper } from './sweeper'
 
@@ -33,6 +34,8 @@ export interface AppOptions {
   readonly logger: FastifyBaseLogger
   /** Where live events go and come from; in-process unless instances share one. */
   readonly notifier?: LiveNotifier
+  /** Also sweep this often (instances sharing a store: others' posts never arm our timer). */
+  readonly sweepEveryMs?: number
 }
 
 export interface App {
@@ -147,8 +150,18 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(turnRoutes, routeOptions)
   await app.register(liveRoutes, routeOptions)
 
-  app.addHook('onReady', async () => sweeper.start())
-  app.addHook('onClose', async () => sweeper.stop())
+  let sweepTick: ReturnType<typeof setInterval> | null = null
+  app.addHook('onReady', async () => {
+    await sweeper.start()
+    if (options.sweepEveryMs !== undefined) {
+      sweepTick = setInterval(() => sweeper.schedule(now()), options.sweepEveryMs)
+      sweepTick.unref()
+    }
+  })
+  app.addHook('onClose', async () => {
+    if (sweepTick) clearInterval(sweepTick)
+    await sweeper.stop()
+  })
   return { app, context }
 }
 
@@ -161,6 +174,9 @@ function refusalOf(error: FastifyError | ApiError | Error): ErrorBody {
   }
   if (error instanceof EncodingError)
     return { error: 'bad_request', message: `malformed base64url: ${error.message}` }
+  // The database is restarting or unreachable: nothing of this request was stored; retry.
+  if (isStoreUnavailable(error))
+    return { error: 'unavailable', message: 'the database is unavailable; retry shortly' }
   const fastifyError = error as FastifyError
   if (fastifyError.validation) {
     // A too-long body field is a size problem, not a shape problem.

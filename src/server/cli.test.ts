@@ -57,7 +57,7 @@ describe('paracord-server', () => {
     expect(bad.stderr().trim().split('\n')).toHaveLength(1)
     expect(bad.stderr()).toMatch(/port must be a whole number/)
 
-    const scheme = run([], { PARACORD_DB: 'postgres://localhost/paracord' })
+    const scheme = run([], { PARACORD_DB: 'mysql://localhost/paracord' })
     expect(await scheme.exited).toBe(2)
     expect(scheme.stderr()).toMatch(/unsupported database scheme/)
   })

@@ -116,9 +116,27 @@ describe('parseDatabaseUrl', () => {
     expect(parseDatabaseUrl('sqlite:/abs/p.db')).toEqual({ kind: 'sqlite', path: '/abs/p.db' })
   })
 
+  it('reads postgres:// URLs and takes the schema out of them', () => {
+    expect(parseDatabaseUrl('postgres://app@db:5432/paracord')).toEqual({
+      kind: 'postgres',
+      connectionString: 'postgres://app@db:5432/paracord',
+      schema: null,
+    })
+    expect(parseDatabaseUrl('postgresql://app@db/paracord?schema=chat&sslmode=require')).toEqual({
+      kind: 'postgres',
+      connectionString: 'postgresql://app@db/paracord?sslmode=require',
+      schema: 'chat',
+    })
+  })
+
+  it('refuses a PostgreSQL URL without a host or with an unsafe schema name', () => {
+    expect(() => parseDatabaseUrl('postgres:///paracord')).toThrow(/no host/)
+    expect(() => parseDatabaseUrl('postgres://db/p?schema=Bad;Drop')).toThrow(/schema must be/)
+  })
+
   it('names an unknown scheme clearly', () => {
-    expect(() => parseDatabaseUrl('postgres://db/paracord')).toThrow(
-      /unsupported database scheme "postgres:"/,
+    expect(() => parseDatabaseUrl('mysql://db/paracord')).toThrow(
+      /unsupported database scheme "mysql:"/,
     )
     expect(() => parseDatabaseUrl('paracord.db')).toThrow(/no scheme/)
   })

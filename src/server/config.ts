@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util'
 export interface ServerConfig {
   readonly host: string
   readonly port: number
-  /** Where the store lives: `sqlite:PATH` (a later release adds `postgres://...`). */
+  /** Where the store lives: `sqlite:PATH` or `postgres://user@host:port/db[?schema=NAME]`. */
   readonly db: string
   /** Shared with the TURN server (coturn `static-auth-secret`); null: no TURN credentials. */
   readonly turnSecret: string | null
@@ -46,7 +46,18 @@ export const DEFAULT_CONFIG: ServerConfig = {
 
 export class ConfigError extends Error {}
 
-export type DatabaseLocation = { readonly kind: 'sqlite'; readonly path: string }
+export type DatabaseLocation =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | {
+      readonly kind: 'postgres'
+      /** The URL as given minus `schema`, for the `pg` driver. */
+      readonly connectionString: string
+      /** The schema holding paracord's tables (`?schema=NAME`); null: the server's default. */
+      readonly schema: string | null
+    }
+
+/** Schema names we accept: plain lower-case identifiers, so they never need quoting rules. */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
 
 /** The one place that reads a database URL's scheme. */
 export function parseDatabaseUrl(db: string): DatabaseLocation {
@@ -55,12 +66,29 @@ export function parseDatabaseUrl(db: string): DatabaseLocation {
     if (path === '') throw new ConfigError(`database URL "${db}" names no file`)
     return { kind: 'sqlite', path }
   }
+  if (/^postgres(ql)?:\/\//i.test(db)) return parsePostgresUrl(db)
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(db)?.[1]
   throw new ConfigError(
     scheme
-      ? `unsupported database scheme "${scheme}:" (supported: sqlite:PATH)`
-      : `database URL "${db}" has no scheme (expected sqlite:PATH)`,
+      ? `unsupported database scheme "${scheme}:" (supported: sqlite:PATH, postgres://...)`
+      : `database URL "${db}" has no scheme (expected sqlite:PATH or postgres://...)`,
   )
+}
+
+function parsePostgresUrl(db: string): DatabaseLocation {
+  let url: URL
+  try {
+    url = new URL(db)
+  } catch {
+    throw new ConfigError('the PostgreSQL URL is malformed (expected postgres://user@host/db)')
+  }
+  if (url.hostname === '' && !url.searchParams.has('host'))
+    throw new ConfigError('the PostgreSQL URL names no host')
+  const schema = url.searchParams.get('schema')
+  if (schema !== null && !SCHEMA_NAME.test(schema))
+    throw new ConfigError(`schema must be a lower-case identifier; got "${schema}"`)
+  url.searchParams.delete('schema')
+  return { kind: 'postgres', connectionString: url.toString(), schema }
 }
 
 export const HELP_TEXT = `Usage: paracord-server [options]
@@ -70,8 +98,9 @@ The paracord blind store: stores ciphertext, public keys and times; never a secr
 Options (each also read from the environment variable in brackets; flags win):
   --host HOST          address to listen on (default 127.0.0.1) [PARACORD_HOST]
   --port PORT          TCP port, 0 picks a free one (default 8443) [PARACORD_PORT]
-  --db URL             store location, sqlite:PATH (default sqlite:./data/paracord.db,
-                       created on first run) [PARACORD_DB]
+  --db URL             store location: sqlite:PATH (default sqlite:./data/paracord.db,
+                       created on first run) or postgres://USER@HOST:PORT/DB[?schema=NAME]
+                       for several instances on one database [PARACORD_DB]
   --turn-secret TEXT   secret shared with the TURN server; without it /v1/turn answers 503
                        [PARACORD_TURN_SECRET]
   --turn-url URL       a TURN/STUN URL handed to clients; repeatable

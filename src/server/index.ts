@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app'
 import { DEFAULT_CONFIG, type ServerConfig } from './config'
 import { createLogger } from './logger'
-import { openStore } from './open-store'
+import { openBackend } from './open-store'
 
 export type { ServerConfig } from './config'
 export type { LiveEvent, LiveNotifier } from './live/notifier'
@@ -21,9 +21,17 @@ export async function startServer(
   options: Partial<ServerConfig> & { db: string },
 ): Promise<RunningServer> {
   const config: ServerConfig = { ...DEFAULT_CONFIG, ...options }
-  const store = await openStore(config.db)
+  const logger = createLogger(config.logLevel)
+  const backend = await openBackend(config.db, { log: logger })
+  const { store } = backend
   try {
-    const { app } = await buildApp({ store, config, logger: createLogger(config.logLevel) })
+    const { app } = await buildApp({
+      store,
+      config,
+      logger,
+      notifier: backend.notifier ?? undefined,
+      sweepEveryMs: backend.sweepEveryMs ?? undefined,
+    })
     await app.listen({ host: config.host, port: config.port })
     const address = app.server.address()
     const port = typeof address === 'object' && address !== null ? address.port : config.port
@@ -38,12 +46,12 @@ export async function startServer(
           try {
             await app.close()
           } finally {
-            await store.close()
+            await backend.close()
           }
         })()),
     }
   } catch (error) {
-    await store.close()
+    await backend.close()
     throw error
   }
 }
