@@ -5,8 +5,11 @@ import { test as base, expect, type BrowserContext, type Page } from '@playwrigh
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startServer, type RunningServer } from '../src/server'
+import { startBackend, type Backend } from './support/backend'
 import { startWebHostProcess, type WebHostProcess } from './support/web-host-process'
+
+/** A desktop window's size, so screenshots look like the app on a laptop. */
+const VIEWPORT = { width: 1280, height: 800 }
 
 export interface User {
   readonly host: WebHostProcess
@@ -16,8 +19,8 @@ export interface User {
 }
 
 interface Fixtures {
-  /** The paracord-server every host of this test talks to. */
-  readonly server: RunningServer
+  /** The paracord-server every host of this test talks to; it can be stopped and restarted. */
+  readonly server: Backend
   /** Starts `count` web hosts against `server` and opens a page on each. */
   readonly openUsers: (count: number) => Promise<User[]>
   /** One user: one web host and one page. */
@@ -27,39 +30,46 @@ interface Fixtures {
 export const test = base.extend<Fixtures>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's needs from this pattern
   server: async ({}, use) => {
-    const dir = await mkdtemp(join(tmpdir(), 'paracord-e2e-server-'))
-    const server = await startServer({
-      db: `sqlite:${join(dir, 'store.db')}`,
-      host: '127.0.0.1',
-      port: 0,
-      logLevel: 'warn',
-    })
+    const backend = await startBackend()
     try {
-      await use(server)
+      await use(backend)
     } finally {
-      await server.close()
-      await rm(dir, { recursive: true, force: true })
+      await backend.dispose()
     }
   },
 
   openUsers: async ({ server, browser }, use, testInfo) => {
-    const started: { host: WebHostProcess; context: BrowserContext; dir: string }[] = []
+    const started: { host: WebHostProcess; dir: string; context?: BrowserContext }[] = []
     await use(async (count) => {
+      // The hosts start side by side: each spends most of its start-up loading tsx.
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: count }, async () => {
+          const dir = await mkdtemp(join(tmpdir(), 'paracord-e2e-host-'))
+          try {
+            const host = await startWebHostProcess({ dataDir: dir, serverUrl: server.url })
+            const entry = { host, dir }
+            started.push(entry)
+            return entry
+          } catch (error) {
+            await rm(dir, { recursive: true, force: true })
+            throw error
+          }
+        }),
+      )
       const users: User[] = []
-      for (let i = 0; i < count; i++) {
-        const dir = await mkdtemp(join(tmpdir(), 'paracord-e2e-host-'))
-        const host = await startWebHostProcess({ dataDir: dir, serverUrl: server.url })
-        const context = await browser.newContext()
-        started.push({ host, context, dir })
-        const page = await context.newPage()
-        await page.goto(host.openUrl)
-        users.push({ host, context, page })
+      for (const outcome of outcomes) {
+        if (outcome.status === 'rejected') throw outcome.reason
+        const entry = outcome.value as (typeof started)[number]
+        entry.context = await browser.newContext({ viewport: VIEWPORT })
+        const page = await entry.context.newPage()
+        await page.goto(entry.host.openUrl)
+        users.push({ host: entry.host, context: entry.context, page })
       }
       return users
     })
     const failures: unknown[] = []
     for (const [index, { host, context, dir }] of started.entries()) {
-      await context.close()
+      await context?.close().catch((error: unknown) => failures.push(error))
       await host.stop().catch((error: unknown) => failures.push(error))
       if (testInfo.status !== testInfo.expectedStatus)
         await testInfo.attach(`web-host-${index + 1}.log`, { body: host.output() })

@@ -1,47 +1,33 @@
-// The web host end to end: the printed link opens the app in Chromium, the page reaches the
-// client core through the bridge, and only with this run's token.
-import { BRIDGE_PATH, BRIDGE_SUBPROTOCOL, BRIDGE_TOKEN_PREFIX } from '../src/shared/bridge-protocol'
-import type { Page } from '@playwright/test'
-import { expect, test, type User } from './fixtures'
+// The web host end to end: the printed link opens the app in Chromium on its first screen, the
+// page reaches the client core through the bridge, and only with this run's token.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect, test } from './fixtures'
+import { createServer, messagesWith, register, registerForm, send } from './support/app'
+import { callFromPage } from './support/bridge'
+import { startWebHostProcess } from './support/web-host-process'
 
-/** Opens the bridge from inside the page, as the renderer does, and makes one call. */
-async function callFromPage(user: User, token: string, method: string): Promise<unknown> {
-  const page: Page = user.page
-  return page.evaluate(
-    ({ url, protocols, method }) =>
-      new Promise((resolve) => {
-        const socket = new WebSocket(url, protocols)
-        socket.onmessage = (event) => {
-          const message = JSON.parse(String(event.data)) as { type: string; result?: unknown }
-          if (message.type === 'ready')
-            socket.send(JSON.stringify({ type: 'call', id: 1, method, input: {} }))
-          if (message.type === 'result') {
-            resolve(message.result)
-            socket.close()
-          }
-        }
-        socket.onclose = (event) => resolve({ closed: event.code })
-      }),
-    {
-      url: `${user.host.origin.replace('http:', 'ws:')}${BRIDGE_PATH}`,
-      protocols: [BRIDGE_SUBPROTOCOL, BRIDGE_TOKEN_PREFIX + token],
-      method,
-    },
-  )
-}
-
-test('the printed link opens paracord and the page reaches the core through the bridge', async ({
-  user,
+test('the printed link opens paracord on the register screen, wired to the core', async ({
+  user: { page, host },
 }) => {
-  await expect(user.page).toHaveTitle('paracord')
-  expect(await callFromPage(user, user.host.token, 'getAuthState')).toEqual({
+  await expect(page).toHaveTitle('paracord')
+  await expect(page.getByRole('heading', { name: 'Create your account' })).toBeVisible()
+  const form = registerForm(page)
+  await expect(form.name).toBeFocused()
+  await expect(form.password).toBeVisible()
+  await expect(form.confirm).toBeVisible()
+  await expect(form.submit).toBeEnabled()
+  expect(await callFromPage(page, host, 'getAuthState')).toEqual({
     ok: true,
     value: { status: 'signed_out', name: null, userId: null },
   })
 })
 
-test('the bridge refuses a page without this run’s token', async ({ user }) => {
-  expect(await callFromPage(user, 'A'.repeat(43), 'getAuthState')).toEqual({ closed: 4401 })
+test('the bridge refuses a page without this run’s token', async ({ user: { page, host } }) => {
+  expect(await callFromPage(page, host, 'getAuthState', {}, 'A'.repeat(43))).toEqual({
+    closed: 4401,
+  })
 })
 
 test('two hosts on one server are two separate users', async ({ openUsers }) => {
@@ -50,6 +36,31 @@ test('two hosts on one server are two separate users', async ({ openUsers }) => 
   expect(alice.host.origin).not.toBe(bob.host.origin)
   expect(alice.host.dataDir).not.toBe(bob.host.dataDir)
   // Each page speaks only to its own host: Bob's token does not open Alice's bridge.
-  expect(await callFromPage(alice, bob.host.token, 'getAuthState')).toEqual({ closed: 4401 })
-  expect(await callFromPage(bob, bob.host.token, 'getAuthState')).toMatchObject({ ok: true })
+  expect(await callFromPage(alice.page, alice.host, 'getAuthState', {}, bob.host.token)).toEqual({
+    closed: 4401,
+  })
+  expect(await callFromPage(bob.page, bob.host, 'getAuthState')).toMatchObject({ ok: true })
+})
+
+test('on its own, as `npm run web` starts it, the host brings its own backend', async ({
+  browser,
+}) => {
+  const dir = await mkdtemp(join(tmpdir(), 'paracord-e2e-alone-'))
+  const host = await startWebHostProcess({ dataDir: dir })
+  const context = await browser.newContext()
+  try {
+    const page = await context.newPage()
+    await page.goto(host.openUrl)
+    await register(page, 'solo')
+    await createServer(page, 'Notebook')
+    await send(page, 'kept by the backend the host started')
+    await expect(messagesWith(page, 'kept by the backend the host started')).toHaveAttribute(
+      'data-delivery',
+      'sent',
+    )
+  } finally {
+    await context.close().catch(() => undefined) // the host must stop even if this fails
+    await host.stop()
+    await rm(dir, { recursive: true, force: true })
+  }
 })

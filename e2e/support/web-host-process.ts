@@ -21,10 +21,12 @@ export interface WebHostProcess {
   stop(): Promise<void>
 }
 
+/** Without `serverUrl` the host starts its own paracord-server, as `npm run web` does. */
 export async function startWebHostProcess(options: {
   readonly dataDir: string
-  readonly serverUrl: string
+  readonly serverUrl?: string
 }): Promise<WebHostProcess> {
+  const server = options.serverUrl ? ['--server', options.serverUrl] : []
   const child = spawn(
     process.execPath,
     [
@@ -33,8 +35,7 @@ export async function startWebHostProcess(options: {
       'src/main/web-host/cli.ts',
       '--data',
       options.dataDir,
-      '--server',
-      options.serverUrl,
+      ...server,
       '--port',
       '0',
     ],

@@ -39,6 +39,11 @@ export const API_METHOD_NAMES = {
   getSafetyNumber: true,
   acceptKeyChange: true,
   getConnectionState: true,
+  getIceServers: true,
+  getVoiceState: true,
+  joinVoice: true,
+  leaveVoice: true,
+  sendVoiceSignal: true,
 } as const satisfies Record<ApiMethodName, true>
 
 export const API_EVENT_NAMES = {
@@ -52,6 +57,9 @@ export const API_EVENT_NAMES = {
   connectionChanged: true,
   keyChanged: true,
   spineRejected: true,
+  voiceParticipants: true,
+  voiceSignal: true,
+  voiceEnded: true,
 } as const satisfies Record<ApiEventName, true>
 
 // The reverse direction: every contract name must be listed above.

@@ -19,6 +19,9 @@ export const BURN_SECONDS_MIN = 5
 export const BURN_SECONDS_MAX = 14 * 24 * 3600
 const BurnSeconds = Type.Integer({ minimum: BURN_SECONDS_MIN, maximum: BURN_SECONDS_MAX })
 const MessageText = Type.String({ minLength: 1, maxLength: 4000 })
+/** One simple-peer signal (SDP or ICE candidate) as JSON; opaque to the core. */
+export const VOICE_SIGNAL_MAX_CHARS = 16_384
+const VoiceSignal = Type.String({ minLength: 2, maxLength: VOICE_SIGNAL_MAX_CHARS })
 const ChannelKind = Type.Union([Type.Literal('text'), Type.Literal('voice')])
 
 export type ChannelKind = Static<typeof ChannelKind>
@@ -141,6 +144,49 @@ export interface SafetyNumber {
   readonly keyChanged: boolean
 }
 
+/** One TURN (or STUN) server in the shape RTCPeerConnection takes. */
+export interface IceServer {
+  readonly urls: readonly string[]
+  readonly username: string
+  readonly credential: string
+}
+
+export interface IceConfig {
+  /** Empty when the backend offers no relay. */
+  readonly iceServers: readonly IceServer[]
+  /** The "always relay calls" setting: use only relayed candidates, so no peer learns an IP. */
+  readonly relayOnly: boolean
+  /** When the credentials stop working (ms since epoch); fetch new ones before. */
+  readonly expiresAt: number | null
+}
+
+export interface VoiceParticipant {
+  readonly userId: string
+  readonly displayName: string
+  /** Random per join: a rejoin is a new session, so peers start their connection again. */
+  readonly sessionId: string
+}
+
+/** Who is in one voice channel now, in the order they joined. */
+export interface VoiceChannelState {
+  readonly serverId: string
+  readonly channelId: string
+  readonly participants: readonly VoiceParticipant[]
+}
+
+/** The call this device is in. */
+export interface VoiceCall extends VoiceChannelState {
+  readonly sessionId: string
+}
+
+export interface VoiceState {
+  readonly call: VoiceCall | null
+  /** Every voice channel of the joined servers that has someone in it. */
+  readonly channels: readonly VoiceChannelState[]
+}
+
+export type VoiceEndReason = 'channel_deleted' | 'server_left' | 'session_ended'
+
 export interface SpineRejection {
   readonly serverId: string
   readonly reason: string
@@ -222,6 +268,15 @@ export const API_INPUTS = {
   acceptKeyChange: obj({ userId: Id }),
 
   getConnectionState: Empty,
+
+  /** Fresh TURN credentials and the relay setting, for RTCPeerConnection. */
+  getIceServers: Empty,
+  getVoiceState: Empty,
+  /** Joins a voice channel (leaving any other call); `conflict` when it already holds 8. */
+  joinVoice: obj(InChannel),
+  leaveVoice: Empty,
+  /** Sends one signal to one participant's session of the call this device is in. */
+  sendVoiceSignal: obj({ ...InChannel, to: Id, toSession: Id, signal: VoiceSignal }),
 } as const
 
 export type ApiInput<M extends ApiMethodName> = Static<(typeof API_INPUTS)[M]>
@@ -263,6 +318,11 @@ export interface ApiOutputs {
   getSafetyNumber: SafetyNumber
   acceptKeyChange: null
   getConnectionState: ConnectionState
+  getIceServers: IceConfig
+  getVoiceState: VoiceState
+  joinVoice: VoiceCall
+  leaveVoice: null
+  sendVoiceSignal: null
 }
 
 export type ApiMethodName = keyof typeof API_INPUTS
@@ -305,6 +365,22 @@ export interface ApiEvents {
   connectionChanged: ConnectionState
   keyChanged: { readonly userId: string; readonly displayName: string }
   spineRejected: SpineRejection
+  /** Someone joined, left or timed out of a voice channel. */
+  voiceParticipants: VoiceChannelState
+  /** A signal addressed to this device's session of its call. */
+  voiceSignal: {
+    readonly serverId: string
+    readonly channelId: string
+    readonly from: string
+    readonly fromSession: string
+    readonly signal: string
+  }
+  /** The core ended this device's call by itself (not through leaveVoice). */
+  voiceEnded: {
+    readonly serverId: string
+    readonly channelId: string
+    readonly reason: VoiceEndReason
+  }
 }
 export type ApiEventName = keyof ApiEvents
 
@@ -319,6 +395,9 @@ export const API_EVENTS = [
   'connectionChanged',
   'keyChanged',
   'spineRejected',
+  'voiceParticipants',
+  'voiceSignal',
+  'voiceEnded',
 ] as const satisfies readonly ApiEventName[]
 const _eventsComplete: Exact<(typeof API_EVENTS)[number], ApiEventName> = true
 void _eventsComplete

@@ -225,6 +225,24 @@ class Core implements ParacordCore {
     return { status: 'offline', outbox: 0, reason: 'locked' } as const
   })
 
+  // --- voice ----------------------------------------------------------------------------------
+
+  getIceServers = this.method('getIceServers', () => this.voice().iceServers())
+  getVoiceState = this.method('getVoiceState', async () => this.voice().state())
+  joinVoice = this.method('joinVoice', ({ serverId, channelId }) =>
+    this.voice().join(serverId, channelId),
+  )
+
+  leaveVoice = this.method('leaveVoice', async () => {
+    await this.voice().leave()
+    return null
+  })
+
+  sendVoiceSignal = this.method('sendVoiceSignal', async (input) => {
+    await this.voice().sendSignal(input)
+    return null
+  })
+
   // --- internals ------------------------------------------------------------------------------
 
   /**
@@ -264,7 +282,8 @@ class Core implements ParacordCore {
   private async stopServices(): Promise<void> {
     const services = this.services
     this.services = null
-    await services?.stop()
+    // Callers do not wait (locking must not), so a failure is reported, never left unhandled.
+    await services?.stop().catch(this.onError)
   }
 
   private requireServices(): SessionServices {
@@ -280,5 +299,9 @@ class Core implements ParacordCore {
 
   private messages() {
     return this.requireServices().messages
+  }
+
+  private voice() {
+    return this.requireServices().voice
   }
 }

@@ -46,6 +46,10 @@ export class SessionServices {
     return this.core.sync
   }
 
+  get voice() {
+    return this.core.voice
+  }
+
   start(): void {
     this.core.sync.start()
   }

@@ -13,6 +13,7 @@ import {
   type Profile,
   type ServerDetails,
   type Settings,
+  type VoiceCall,
 } from '../../shared/api'
 import { CoreEvents } from '../core/events'
 
@@ -46,6 +47,8 @@ export function createTestApi(): TestApi {
   let current: Account | null = null
   let status: AuthState['status'] = 'signed_out'
   let callCount = 0
+  /** One user alone: a call holds only them, and there is nobody to signal. */
+  let voiceCall: VoiceCall | null = null
   let seq = 0
 
   const authState = (): AuthState => ({
@@ -320,6 +323,39 @@ export function createTestApi(): TestApi {
       throw new ParacordError('not_found', 'No such user.')
     },
     getConnectionState: async () => ({ status: 'online', outbox: 0, reason: null }),
+
+    getIceServers: async () => ({
+      iceServers: [],
+      relayOnly: unlocked().settings.alwaysRelayCalls,
+      expiresAt: null,
+    }),
+    getVoiceState: async () => ({
+      call: (unlocked(), voiceCall),
+      channels: voiceCall ? [voiceCall] : [],
+    }),
+    joinVoice: async (input) => {
+      const account = unlocked()
+      if (channel(input).channel.kind !== 'voice')
+        throw new ParacordError('not_found', 'No such voice channel.')
+      const sessionId = newId()
+      const me = { userId: account.userId, displayName: account.profile.displayName, sessionId }
+      voiceCall = { ...input, sessionId, participants: [me] }
+      events.emit('voiceParticipants', { ...input, participants: voiceCall.participants })
+      return voiceCall
+    },
+    leaveVoice: async () => {
+      unlocked()
+      if (voiceCall) {
+        const { serverId, channelId } = voiceCall
+        voiceCall = null
+        events.emit('voiceParticipants', { serverId, channelId, participants: [] })
+      }
+      return null
+    },
+    sendVoiceSignal: async () => {
+      unlocked()
+      throw new ParacordError('not_found', 'That person is no longer in the call.')
+    },
   }
 
   const counted = Object.fromEntries(

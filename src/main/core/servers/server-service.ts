@@ -195,6 +195,12 @@ export class ServerService {
       .map(([id]) => id)
   }
 
+  voiceChannels(serverId: string): string[] {
+    return [...this.spine.state(serverId).channels]
+      .filter(([, channel]) => channel.kind === 'voice')
+      .map(([id]) => id)
+  }
+
   /** The key `userId` joined this server with, whether still a member or not. */
   pinnedKey(serverId: string, userId: string): string | null {
     return this.spine.get(serverId).pinned[userId] ?? null

@@ -5,6 +5,7 @@ import { MessageService } from '../messages/message-service'
 import type { PeerDirectory } from '../servers/peer-directory'
 import { ServerService } from '../servers/server-service'
 import type { UnlockedSession } from '../session'
+import { VoiceService, type VoiceServiceOptions } from '../voice/voice-service'
 import { SyncService } from './sync-service'
 
 export interface ServerCoreOptions {
@@ -16,6 +17,7 @@ export interface ServerCoreOptions {
   readonly live?: LiveConnectionOptions
   readonly retryMs?: number
   readonly rotationDelayMs?: () => number
+  readonly voice?: Pick<VoiceServiceOptions, 'timing' | 'maxParticipants'>
   readonly onError?: (error: unknown) => void
 }
 
@@ -23,6 +25,7 @@ export interface ServerCore {
   readonly servers: ServerService
   readonly messages: MessageService
   readonly sync: SyncService
+  readonly voice: VoiceService
   /** Disconnects, stops timers and wipes derived keys (on lock or logout). */
   close(): Promise<void>
 }
@@ -37,11 +40,13 @@ export function createServerCore(options: ServerCoreOptions): ServerCore {
     rotationDelayMs: options.rotationDelayMs,
   })
   const messages = new MessageService({ session, events, servers })
+  const voice = new VoiceService({ session, events, servers, onError, ...options.voice })
   const sync = new SyncService({
     session,
     events,
     servers,
     messages,
+    voice,
     url: options.url,
     live: options.live,
     retryMs: options.retryMs,
@@ -51,7 +56,10 @@ export function createServerCore(options: ServerCoreOptions): ServerCore {
     servers,
     messages,
     sync,
+    voice,
     async close() {
+      // The leave goes out while the connection is still up.
+      await voice.close()
       await sync.dispose()
       messages.close()
       servers.close()

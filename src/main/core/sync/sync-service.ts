@@ -1,4 +1,4 @@
-// Sync: one live connection for every joined server's spine and text channels. On each
+// Sync: one live connection for every joined server's spine, text and voice channels. On each
 // connect it first reads every spine over HTTP (which is how keys rotated while offline are
 // learnt), then the live subscriptions deliver each stream from its cursor; shards go to the
 // servers or message service one at a time per stream, and a cursor moves only once its shard
@@ -14,12 +14,15 @@ import type { CoreEvents } from '../events'
 import type { MessageService } from '../messages/message-service'
 import type { ServerService } from '../servers/server-service'
 import type { UnlockedSession } from '../session'
+import type { VoiceService } from '../voice/voice-service'
 
 export interface SyncServiceOptions {
   readonly session: UnlockedSession
   readonly events: CoreEvents
   readonly servers: ServerService
   readonly messages: MessageService
+  /** Where voice channels' signalling shards go. */
+  readonly voice: VoiceService
   /** The backend's base URL (http(s)://host:port). */
   readonly url: string
   readonly live?: LiveConnectionOptions
@@ -39,6 +42,7 @@ export class SyncService {
   private readonly events: CoreEvents
   private readonly servers: ServerService
   private readonly messages: MessageService
+  private readonly voice: VoiceService
   private readonly url: string
   private readonly live: LiveConnection
   private readonly retryMs: number
@@ -69,6 +73,7 @@ export class SyncService {
     this.events = options.events
     this.servers = options.servers
     this.messages = options.messages
+    this.voice = options.voice
     this.url = options.url
     this.retryMs = options.retryMs ?? 1000
     this.retryDelay = this.retryMs
@@ -240,7 +245,10 @@ export class SyncService {
   private watchServer(serverId: string): void {
     if (!this.servers.isServer(serverId)) return
     this.subscribe(serverId, serverId)
-    const channels = new Set(this.servers.textChannels(serverId))
+    const channels = new Set([
+      ...this.servers.textChannels(serverId),
+      ...this.servers.voiceChannels(serverId),
+    ])
     for (const channelId of channels) this.subscribe(serverId, channelId)
     for (const [stream, owner] of this.watched)
       if (owner === serverId && stream !== serverId && !channels.has(stream))
@@ -272,9 +280,14 @@ export class SyncService {
   }
 
   private cursorOf(serverId: string, stream: string): number {
-    return stream === serverId
-      ? this.servers.spineCursor(serverId)
-      : (this.session.cache.getCursor(stream) ?? 0)
+    if (stream === serverId) return this.servers.spineCursor(serverId)
+    // Voice streams hold only the last minute of signalling, kept in memory.
+    if (this.isVoice(serverId, stream)) return this.voice.cursor(stream)
+    return this.session.cache.getCursor(stream) ?? 0
+  }
+
+  private isVoice(serverId: string, stream: string): boolean {
+    return this.servers.spineState(serverId).channels.get(stream)?.kind === 'voice'
   }
 
   /** The stream's keys changed (or a proof was refused): read the spine, then subscribe again. */
@@ -311,6 +324,8 @@ export class SyncService {
       if (this.broken.has(stream) || !this.watched.has(stream)) return
       try {
         if (stream === serverId) await this.servers.receiveSpineShard(serverId, shard)
+        else if (this.isVoice(serverId, stream))
+          await this.voice.receiveShard(serverId, stream, shard)
         else await this.messages.receiveShard(serverId, stream, shard)
       } catch (error) {
         // Not processed (e.g. offline mid-way): start the stream again from its saved cursor.
@@ -330,7 +345,8 @@ export class SyncService {
   }
 
   private setStatus(next: ConnectionState): void {
-    const state = { ...next, outbox: this.messages.outboxSize() }
+    // Stopping is part of locking: once stopped, the session and its outbox may be closed.
+    const state = { ...next, outbox: this.started ? this.messages.outboxSize() : 0 }
     if (
       state.status === this.status.status &&
       state.outbox === this.status.outbox &&

@@ -235,6 +235,22 @@ describe('removal with key rotation', () => {
   })
 })
 
+describe('locking', () => {
+  it('stops cleanly when the session closed first, as locking does', async () => {
+    const lena = await newUser(backend, 'lena')
+    await waitFor(() => online(lena), 'lena online')
+    // Locking closes the session, then the services stop without being awaited.
+    lena.session.close()
+    await expect(lena.sync.stop()).resolves.toBeUndefined()
+    expect(lena.seen.connectionChanged.at(-1)).toEqual({
+      status: 'offline',
+      outbox: 0,
+      reason: 'stopped',
+    })
+    await lena.sync.dispose()
+  })
+})
+
 describe('in the background', () => {
   it('nothing failed while all of the above happened', () => {
     for (const user of [olga, alice, bob]) expect(user.errors).toEqual([])

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import type { ApiEventName, ApiEvents } from '../../../shared/api'
 import { startServer, type RunningServer } from '../../../server'
 import { CoreEvents } from '../events'
-import { createServerCore, type ServerCore } from './services'
+import { createServerCore, type ServerCore, type ServerCoreOptions } from './services'
 import { CachePeerDirectory, TestSession } from './test-session'
 
 export { settle, waitFor } from '../../net/test-waiting'
@@ -69,10 +69,18 @@ const EVENT_NAMES: ApiEventName[] = [
   'connectionChanged',
   'keyChanged',
   'spineRejected',
+  'voiceParticipants',
+  'voiceSignal',
+  'voiceEnded',
 ]
 
 /** Registers `name`, builds its services and starts sync. */
-export async function newUser(backend: Backend, name: string, start = true): Promise<TestUser> {
+export async function newUser(
+  backend: Backend,
+  name: string,
+  start = true,
+  extra: Pick<ServerCoreOptions, 'voice'> = {},
+): Promise<TestUser> {
   const dir = mkdtempSync(join(backend.dir, `${name}-`))
   const session = await TestSession.register(backend.url, name, dir)
   const events = new CoreEvents()
@@ -89,6 +97,7 @@ export async function newUser(backend: Backend, name: string, start = true): Pro
     retryMs: 100,
     rotationDelayMs: () => 200,
     onError: (error) => errors.push(error),
+    ...extra,
   })
   if (start) core.sync.start()
   return {

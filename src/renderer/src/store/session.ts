@@ -1,6 +1,7 @@
 // Start-up and the session's life: connect to the API, follow every event, load what the
 // signed-in user sees on unlock, and forget all of it (plaintext included) on lock or sign-out.
 import { connectApi, onBridgeStatus, type BridgeStatus } from '../bridge'
+import { forgetVoice, loadVoice } from '../features/voice/call-controller'
 import { api, setApi } from './api'
 import { useAuth, type AuthPhase } from './auth'
 import { useConnection } from './connection'
@@ -71,12 +72,14 @@ export async function loadSession(): Promise<void> {
     useSettings.getState().load(),
     useConnection.getState().load(),
     useServers.getState().loadList(),
+    loadVoice(),
   ])
   await selectSomeServer()
 }
 
 /** Drops everything the signed-in user could see; the theme stays for the sign-in screens. */
 export function forgetSession(): void {
+  forgetVoice()
   useMessages.getState().reset()
   useServers.getState().reset()
   useUi.getState().reset()

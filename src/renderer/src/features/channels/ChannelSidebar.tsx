@@ -1,5 +1,6 @@
 // The channel list of the open server: its name and tools on top, text and voice sections,
 // and the signed-in user's panel at the bottom.
+import { Fragment } from 'react'
 import type { ChannelInfo, ServerDetails } from '../../../../shared/api'
 import { Avatar } from '../../components/Avatar'
 import { IconButton } from '../../components/Button'
@@ -8,6 +9,7 @@ import { selectChannel } from '../../store/navigation'
 import { useSelectedServer } from '../../store/selectors'
 import { useSettings } from '../../store/settings'
 import { useUi } from '../../store/ui'
+import { VoiceChannelPeople } from '../voice/VoiceChannelPeople'
 import { formatBurnLong, formatBurnShort } from './burn-time'
 import './channels.css'
 import {
@@ -120,12 +122,16 @@ function ChannelSection({
       </div>
       <ul className="channel-section__list">
         {channels.map((channel) => (
-          <ChannelRow
-            key={channel.id}
-            server={server}
-            channel={channel}
-            selected={channel.id === selectedId}
-          />
+          <Fragment key={channel.id}>
+            <ChannelRow server={server} channel={channel} selected={channel.id === selectedId} />
+            {channel.kind === 'voice' && (
+              <VoiceChannelPeople
+                serverId={server.id}
+                channelId={channel.id}
+                channelName={channel.name}
+              />
+            )}
+          </Fragment>
         ))}
       </ul>
     </section>

@@ -10,6 +10,7 @@ import { useChannelMessages, useSelectedChannel, useSelectedServer } from '../..
 import { useServers } from '../../store/servers'
 import { useUi } from '../../store/ui'
 import { formatBurnLong } from '../channels/burn-time'
+import { VoicePane } from '../voice/VoicePane'
 import { Composer, EditComposer } from './Composer'
 import { MessageList } from './MessageList'
 import './messages.css'
@@ -139,16 +140,6 @@ function TextChannel({ server, channel }: { server: ServerDetails; channel: Chan
   )
 }
 
-function VoiceChannel({ channel }: { channel: ChannelInfo }) {
-  return (
-    <div className="pane__content">
-      <EmptyState icon={<SpeakerIcon size={40} />} title={channel.name}>
-        <p>A voice channel. Calls are end-to-end encrypted; nothing is recorded.</p>
-      </EmptyState>
-    </div>
-  )
-}
-
 export function MessagePane() {
   const server = useSelectedServer()
   const channel = useSelectedChannel()
@@ -207,7 +198,7 @@ export function MessagePane() {
         {channel.kind === 'text' ? (
           <TextChannel key={channel.id} server={server} channel={channel} />
         ) : (
-          <VoiceChannel channel={channel} />
+          <VoicePane key={channel.id} server={server} channel={channel} />
         )}
       </>
     )

@@ -1,0 +1,145 @@
+// A voice channel opened in the main pane: who is here, each connection's state and quality
+// while this device is in the call, the join button or the call controls, and any problem in
+// plain words.
+import type { ChannelInfo, ServerDetails, VoiceParticipant } from '../../../../shared/api'
+import { Avatar } from '../../components/Avatar'
+import { Button } from '../../components/Button'
+import { useAuth } from '../../store/auth'
+import { joinVoice, leaveVoice, setDeafened, setMuted } from './call-controller'
+import { describeRoute } from './peer-stats'
+import { useChannelParticipants, useVoice, type PeerView } from './voice-store'
+import { HangUpIcon, HeadphonesIcon, MicIcon } from './voice-icons'
+import './voice.css'
+
+const EMPTY: readonly VoiceParticipant[] = []
+
+function connectionWords(peer: PeerView | undefined): string {
+  switch (peer?.state) {
+    case undefined:
+    case 'connecting':
+      return 'Connecting…'
+    case 'connected': {
+      const route = describeRoute(peer.stats)
+      return route ? `Connected, ${route}` : 'Connected'
+    }
+    case 'reconnecting':
+      return 'Reconnecting…'
+    case 'failed':
+      return 'Could not connect'
+  }
+}
+
+function ParticipantCard({
+  participant,
+  isMe,
+  inCall,
+}: {
+  participant: VoiceParticipant
+  isMe: boolean
+  inCall: boolean
+}) {
+  const speaking = useVoice((s) => s.speaking[participant.userId] === true)
+  const peer = useVoice((s) => s.peers[participant.userId])
+  const muted = useVoice((s) => s.muted)
+  const deafened = useVoice((s) => s.deafened)
+  const myState = deafened ? 'Deafened' : muted ? 'Muted' : 'You'
+  const stats = peer?.stats
+  return (
+    <li
+      className={`voice-card${speaking ? ' voice-card--speaking' : ''}`}
+      data-testid="voice-participant"
+      data-user-name={participant.displayName}
+      data-speaking={speaking}
+    >
+      <span className="voice-card__avatar">
+        <Avatar name={participant.displayName} id={participant.userId} size={56} />
+      </span>
+      <span className="voice-card__name">
+        {participant.displayName}
+        {speaking && <span className="sr-only">, speaking</span>}
+      </span>
+      {isMe && inCall && <span className="voice-card__state">{myState}</span>}
+      {!isMe && inCall && (
+        <span
+          className={`voice-card__state voice-card__state--${peer?.state ?? 'connecting'}`}
+          data-testid="voice-connection"
+          data-state={peer?.state ?? 'connecting'}
+          data-local-candidate={stats?.localCandidateType ?? ''}
+          data-remote-candidate={stats?.remoteCandidateType ?? ''}
+          data-bytes-received={stats?.bytesReceived ?? 0}
+          data-bytes-sent={stats?.bytesSent ?? 0}
+        >
+          {connectionWords(peer)}
+        </span>
+      )}
+    </li>
+  )
+}
+
+export function VoicePane({ server, channel }: { server: ServerDetails; channel: ChannelInfo }) {
+  const myUserId = useAuth((s) => s.userId)
+  const participants = useChannelParticipants(server.id, channel.id) ?? EMPTY
+  const phase = useVoice((s) => s.phase)
+  const callChannel = useVoice((s) => s.call?.channelId ?? null)
+  const muted = useVoice((s) => s.muted)
+  const deafened = useVoice((s) => s.deafened)
+  const error = useVoice((s) => s.error)
+  const here = callChannel === channel.id
+  const inCall = here && phase === 'in_call'
+  const joining = here && phase === 'joining'
+  const showError = error !== null && (here || phase === 'idle')
+
+  return (
+    <div className="pane__content voice" data-testid="voice-pane">
+      <section className="voice__people" aria-label={`People in ${channel.name}`}>
+        {participants.length === 0 ? (
+          <p className="voice__empty">Nobody is here yet. Calls are end-to-end encrypted.</p>
+        ) : (
+          <ul className="voice__grid">
+            {participants.map((participant) => (
+              <ParticipantCard
+                key={participant.userId}
+                participant={participant}
+                isMe={participant.userId === myUserId}
+                inCall={inCall}
+              />
+            ))}
+          </ul>
+        )}
+      </section>
+      {showError && (
+        <p className="voice__error" role="alert" data-testid="voice-error">
+          {error}
+        </p>
+      )}
+      <div className="voice__controls" role="group" aria-label="Call controls">
+        {inCall ? (
+          <>
+            <Button className="voice__toggle" aria-pressed={muted} onClick={() => setMuted(!muted)}>
+              <MicIcon off={muted} /> Mute
+            </Button>
+            <Button
+              className="voice__toggle"
+              aria-pressed={deafened}
+              onClick={() => setDeafened(!deafened)}
+            >
+              <HeadphonesIcon off={deafened} /> Deafen
+            </Button>
+            <Button variant="danger" onClick={() => void leaveVoice()}>
+              <HangUpIcon /> Leave call
+            </Button>
+          </>
+        ) : (
+          <Button
+            variant="primary"
+            busy={joining}
+            busyLabel="Joining…"
+            onClick={() => myUserId && void joinVoice(server.id, channel.id, myUserId)}
+          >
+            Join voice
+          </Button>
+        )}
+      </div>
+    </div>
+  )
+}
