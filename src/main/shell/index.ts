@@ -5,7 +5,7 @@ import { app, dialog, type BrowserWindow } from 'electron'
 import { ParacordError } from '../../shared/api'
 import { createParacordCore } from '../core/paracord-core'
 import { installApplicationMenu } from './app-menu'
-import { startDesktopBackend, type DesktopBackend } from './backend'
+import { startLocalBackend, type LocalBackend } from '../local-backend'
 import { createInviteFlow, listenForDeepLinks, registerDeepLinkScheme } from './invites'
 import { registerApiHandlers } from './ipc'
 import { createMainWindow } from './main-window'
@@ -81,7 +81,7 @@ async function start(
   await hardenDefaultSession(origin, join(appDir, 'out/renderer'))
 
   // 4. The core (and a local server when none is configured), observed for the shell.
-  const backend: DesktopBackend = await startDesktopBackend({
+  const backend: LocalBackend = await startLocalBackend({
     dataDir,
     serverUrl,
     createCore: (core) => createParacordCore(core),

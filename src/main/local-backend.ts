@@ -1,12 +1,22 @@
-// What the desktop window talks to: the client core on the data folder, and, when no server is
-// configured, a paracord-server on SQLite inside that folder, started the way the web host
-// starts its own (same options: 127.0.0.1 only, a free port). No Electron here.
+// The client core on a data folder and, when no server is configured, a paracord-server on
+// SQLite inside that folder (127.0.0.1 only, a free port): what the desktop window and the web
+// host both run, so `npm start` and `npm run web` each give a working app with one command.
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { startServer, type RunningServer } from '../../server'
-import type { ClosableApi, CoreFactory } from '../web-host/web-app'
+import type { ParacordApi } from '../shared/api'
+import { startServer, type RunningServer } from '../server'
 
-export interface DesktopBackendConfig {
+/** The client core as its hosts see it: the API, and a way to close it. */
+export interface ClosableApi extends ParacordApi {
+  close(): Promise<void>
+}
+
+export type CoreFactory = (options: {
+  readonly dataDir: string
+  readonly serverUrl: string
+}) => Promise<ClosableApi>
+
+export interface LocalBackendConfig {
   readonly dataDir: string
   /** null: start a local server. */
   readonly serverUrl: string | null
@@ -14,15 +24,17 @@ export interface DesktopBackendConfig {
   readonly onError?: (what: string, error: unknown) => void
 }
 
-export interface DesktopBackend {
+export interface LocalBackend {
   readonly core: ClosableApi
   readonly serverUrl: string
   readonly embeddedServer: RunningServer | null
-  /** Closes the core, then the embedded server. Safe to repeat. */
+  /** Adds something to stop first on close (what was started on top of the core). */
+  onClose(cleanup: () => Promise<void>): void
+  /** Closes in reverse order of start: what was added, the core, the embedded server. Safe to repeat. */
   close(): Promise<void>
 }
 
-export async function startDesktopBackend(config: DesktopBackendConfig): Promise<DesktopBackend> {
+export async function startLocalBackend(config: LocalBackendConfig): Promise<LocalBackend> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 })
   const cleanups: (() => Promise<void>)[] = []
   const closeAll = async () => {
@@ -48,7 +60,13 @@ export async function startDesktopBackend(config: DesktopBackendConfig): Promise
     cleanups.push(() => core.close())
 
     let closing: Promise<void> | null = null
-    return { core, serverUrl, embeddedServer, close: () => (closing ??= closeAll()) }
+    return {
+      core,
+      serverUrl,
+      embeddedServer,
+      onClose: (cleanup) => cleanups.push(cleanup),
+      close: () => (closing ??= closeAll()),
+    }
   } catch (error) {
     await closeAll()
     throw error

@@ -5,13 +5,13 @@ import { describe, expect, it } from 'vitest'
 import { ParacordError } from '../../shared/api'
 import { TEST_KDF } from '../core/account/test-kit'
 import { createParacordCore } from '../core/paracord-core'
-import { startDesktopBackend } from './backend'
+import { startLocalBackend } from '../local-backend'
 import { observeApi, type CallReport } from './policy/api-observer'
 
-describe('startDesktopBackend with the shell’s API observer', () => {
+describe('startLocalBackend with the shell’s API observer', () => {
   it('starts a local server in the data folder, and reports successful calls only', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'paracord-desktop-'))
-    const backend = await startDesktopBackend({
+    const backend = await startLocalBackend({
       dataDir,
       serverUrl: null,
       createCore: (options) => createParacordCore({ ...options, kdf: TEST_KDF }),
@@ -52,12 +52,12 @@ describe('startDesktopBackend with the shell’s API observer', () => {
 
   it('uses the configured server and starts none', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'paracord-desktop-'))
-    const local = await startDesktopBackend({
+    const local = await startLocalBackend({
       dataDir: join(dataDir, 'server'),
       serverUrl: null,
       createCore: (options) => createParacordCore({ ...options, kdf: TEST_KDF }),
     })
-    const backend = await startDesktopBackend({
+    const backend = await startLocalBackend({
       dataDir: join(dataDir, 'client'),
       serverUrl: local.serverUrl,
       createCore: (options) => createParacordCore({ ...options, kdf: TEST_KDF }),
@@ -77,7 +77,7 @@ describe('startDesktopBackend with the shell’s API observer', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'paracord-desktop-'))
     let serverUrl = ''
     await expect(
-      startDesktopBackend({
+      startLocalBackend({
         dataDir,
         serverUrl: null,
         createCore: async (options) => {
