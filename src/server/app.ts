@@ -8,7 +8,7 @@ import websocket from '@fastify/websocket'
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { EncodingError } from '../shared/encoding'
 import { LIMITS, type ErrorBody } from '../shared/protocol'
-import { bearerToken } from './auth'
+import { bearerToken, SessionCache } from './auth'
 import type { ServerConfig } from './config'
 import { secretCache, type RouteOptions, type ServerContext } from './context'
 import { ApiError, codeForStatus, STATUS_OF } from './errors'
@@ -59,8 +59,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const metrics = createMetrics()
   const notifier = options.notifier ?? new InProcessNotifier()
   const sweeper = new Sweeper(store, metrics, app.log)
+  const sessions = new SessionCache(store, notifier, now)
   const hub = new LiveHub({
     store,
+    sessions,
     notifier,
     metrics,
     log: app.log,
@@ -79,6 +81,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     notifier,
     sweeper,
     hub,
+    sessions,
     secret: secretCache(store),
   }
 
@@ -160,6 +163,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   })
   app.addHook('onClose', async () => {
     if (sweepTick) clearInterval(sweepTick)
+    sessions.close()
     await sweeper.stop()
   })
   return { app, context }

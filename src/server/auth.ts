@@ -4,6 +4,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import { EncodingError, fromBase64Url, toBase64Url } from '../shared/encoding'
 import { ApiError } from './errors'
+import type { LiveNotifier } from './live/notifier'
+import { ReadThroughCache } from './read-through-cache'
 import type { SessionRecord, Store } from './store/types'
 
 export interface Session {
@@ -35,30 +37,63 @@ export function bearerToken(request: FastifyRequest): string | null {
   return match?.[1] ?? null
 }
 
-/** Looks a token up; null when it is malformed, unknown, logged out or expired. */
-export async function findSession(
-  store: Store,
-  token: string,
-  now: number,
-): Promise<Session | null> {
-  let tokenHash: string
-  try {
-    tokenHash = hashToken(token)
-  } catch (error) {
-    if (error instanceof EncodingError) return null
-    throw error
+/** Sessions kept in memory by token hash: every authenticated request looks one up. */
+const SESSION_CACHE_ENTRIES = 10_000
+/** Only a backstop should an ended-session event from another instance be lost. */
+const SESSION_CACHE_MAX_AGE_MS = 5_000
+
+/**
+ * Session lookups through a small cache. Every path that ends sessions (logout, password
+ * change, account deletion) publishes `sessions_ended` right after the store write; the cache
+ * drops those sessions synchronously on this instance, and on others when the event arrives.
+ */
+export class SessionCache {
+  private readonly cache: ReadThroughCache<string, SessionRecord>
+  private readonly stopListening: () => void
+
+  constructor(store: Store, notifier: LiveNotifier, now: () => number) {
+    this.cache = new ReadThroughCache((tokenHash) => store.getSession(tokenHash), {
+      maxEntries: SESSION_CACHE_ENTRIES,
+      maxAgeMs: SESSION_CACHE_MAX_AGE_MS,
+      now,
+    })
+    this.stopListening = notifier.onPublish((event) => {
+      if (event.kind === 'resync') this.cache.clear()
+      if (event.kind !== 'sessions_ended') return
+      if (event.tokenHash !== null) return this.cache.delete(event.tokenHash)
+      this.cache.deleteWhere(
+        (session, tokenHash) =>
+          session.accountId === event.accountId && tokenHash !== event.exceptTokenHash,
+      )
+    })
   }
-  const record: SessionRecord | null = await store.getSession(tokenHash)
-  if (record === null || record.expiresAt <= now) return null
-  return { accountId: record.accountId, tokenHash, expiresAt: record.expiresAt }
+
+  /** Looks a token up; null when it is malformed, unknown, logged out or expired. */
+  async find(token: string, now: number): Promise<Session | null> {
+    let tokenHash: string
+    try {
+      tokenHash = hashToken(token)
+    } catch (error) {
+      if (error instanceof EncodingError) return null
+      throw error
+    }
+    const record = await this.cache.get(tokenHash)
+    if (record === null || record.expiresAt <= now) return null
+    return { accountId: record.accountId, tokenHash, expiresAt: record.expiresAt }
+  }
+
+  close(): void {
+    this.stopListening()
+    this.cache.clear()
+  }
 }
 
 /** An onRequest hook: refuses with 401 unless the request carries a live session. */
-export function authenticate(store: Store, now: () => number) {
+export function authenticate(sessions: SessionCache, now: () => number) {
   return async (request: FastifyRequest): Promise<void> => {
     const token = bearerToken(request)
     if (token === null) throw new ApiError('unauthorized', 'a Bearer session token is required')
-    const session = await findSession(store, token, now())
+    const session = await sessions.find(token, now())
     if (session === null) throw new ApiError('unauthorized', 'the session is unknown or has ended')
     request.session = session
   }

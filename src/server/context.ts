@@ -1,6 +1,7 @@
 // What every route plugin is handed: the store and the server's moving parts.
 import { randomBytes } from 'node:crypto'
 import { toBase64Url } from '../shared/encoding'
+import type { SessionCache } from './auth'
 import type { ServerConfig } from './config'
 import type { LiveHub } from './live/hub'
 import type { LiveNotifier } from './live/notifier'
@@ -16,6 +17,8 @@ export interface ServerContext {
   readonly notifier: LiveNotifier
   readonly sweeper: Sweeper
   readonly hub: LiveHub
+  /** Session lookups, cached and invalidated through the notifier. */
+  readonly sessions: SessionCache
   /** A named secret from the store, read once and kept in memory. */
   readonly secret: (name: string) => Promise<string>
 }

@@ -11,10 +11,9 @@ import {
   type ServerFrame,
   type Subscription,
 } from '../../shared/protocol'
-import { findSession, type Session } from '../auth'
+import type { Session } from '../auth'
 import { ApiError } from '../errors'
 import { checkReadProof } from '../read-access'
-import { toShard } from '../wire'
 import type { LiveContext } from './hub'
 import { LiveSubscription } from './subscription'
 
@@ -62,11 +61,6 @@ export class LiveConnection {
     return this.session?.accountId ?? null
   }
 
-  /** A stream this socket follows has something new. */
-  wake(stream: string): void {
-    this.subscriptions.get(stream)?.wake()
-  }
-
   /** Called on the heartbeat: a socket that did not answer the last ping is dead. */
   heartbeat(now: number): void {
     if (this.closed) return
@@ -95,10 +89,7 @@ export class LiveConnection {
     this.closed = true
     clearTimeout(this.authTimer)
     this.onFlushed()
-    for (const subscription of this.subscriptions.values()) {
-      subscription.cancel()
-      this.context.untrack(subscription.stream, this)
-    }
+    for (const subscription of this.subscriptions.values()) this.endSubscription(subscription)
     this.subscriptions.clear()
     this.context.forget(this)
   }
@@ -131,7 +122,7 @@ export class LiveConnection {
     // 3. The first frame must authenticate.
     if (this.session === null) {
       if (frame.type !== 'auth') return this.close(CLOSE_CODES.unauthorized, 'auth first')
-      const session = await findSession(this.context.store, frame.token, this.context.now())
+      const session = await this.context.sessions.find(frame.token, this.context.now())
       if (this.closed) return
       if (session === null) return this.close(CLOSE_CODES.unauthorized, 'invalid session')
       clearTimeout(this.authTimer)
@@ -170,28 +161,32 @@ export class LiveConnection {
     }
     // 2. Replace any earlier subscription to the stream, then confirm before any shard.
     this.unsubscribe(streamId)
-    const subscription = new LiveSubscription(
+    const feed = this.context.feedFor(stream)
+    const subscription: LiveSubscription = new LiveSubscription(
       streamId,
       access,
       request.after,
+      feed,
       this.context.store,
       {
-        sendShard: (shard) => this.send({ type: 'shard', shard: toShard(shard) }),
+        sendFrame: (frame) => this.sendBytes(frame),
+        overLimit: () => this.socket.bufferedAmount > this.context.maxBufferedBytes,
         drained: () => this.drained(),
         revoked: (id, keyVersion) => {
           this.send({ type: 'revoked', stream: id, keyVersion })
           if (this.subscriptions.get(id) === subscription) this.unsubscribe(id)
+          else this.context.leftFeed(feed)
         },
         failed: (id, error) => {
           this.context.log.error({ err: error, stream: id }, 'live subscription failed')
           this.refuse(id, 'internal', 'the subscription failed; subscribe again')
           if (this.subscriptions.get(id) === subscription) this.unsubscribe(id)
+          else this.context.leftFeed(feed)
         },
       },
       this.context.now,
     )
     this.subscriptions.set(streamId, subscription)
-    this.context.track(streamId, this)
     this.send({ type: 'subscribed', stream: streamId, headSeq: stream.headSeq })
     // 3. Backlog after `after`, then live pushes, all from the one pump.
     subscription.wake()
@@ -200,9 +195,13 @@ export class LiveConnection {
   private unsubscribe(stream: string): void {
     const subscription = this.subscriptions.get(stream)
     if (!subscription) return
-    subscription.cancel()
     this.subscriptions.delete(stream)
-    this.context.untrack(stream, this)
+    this.endSubscription(subscription)
+  }
+
+  private endSubscription(subscription: LiveSubscription): void {
+    subscription.cancel()
+    this.context.leftFeed(subscription.feed)
   }
 
   /**
@@ -236,10 +235,17 @@ export class LiveConnection {
   }
 
   private send(frame: ServerFrame): boolean {
+    return this.sendBytes(Buffer.from(JSON.stringify(frame)))
+  }
+
+  /** A UTF-8 JSON frame, sent as text; shard frames arrive here already serialised, shared. */
+  private sendBytes(frame: Buffer): boolean {
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return false
-    this.socket.send(JSON.stringify(frame), () => this.onFlushed())
+    this.socket.send(frame, { binary: false }, this.flushed)
     return true
   }
+
+  private readonly flushed = () => this.onFlushed()
 
   private refuse(stream: string, error: string, message: string): void {
     this.send({ type: 'error', error, message, stream })

@@ -1,14 +1,18 @@
-// The WebSocket hub: which sockets follow which streams, fed by LiveNotifier events.
+// The WebSocket hub: the sockets, and one shared feed per stream that any of them follows,
+// woken by LiveNotifier events.
 import type { FastifyBaseLogger } from 'fastify'
 import type { WebSocket } from 'ws'
 import { CLOSE_CODES } from '../../shared/protocol'
+import type { SessionCache } from '../auth'
 import type { ServerMetrics } from '../metrics'
-import type { Store } from '../store/types'
+import type { Store, StreamRecord } from '../store/types'
 import { LiveConnection } from './connection'
 import type { LiveEvent, LiveNotifier } from './notifier'
+import { StreamFeed } from './stream-feed'
 
 export interface LiveHubOptions {
   readonly store: Store
+  readonly sessions: SessionCache
   readonly notifier: LiveNotifier
   readonly metrics: ServerMetrics
   readonly log: FastifyBaseLogger
@@ -25,14 +29,16 @@ export interface LiveHubOptions {
 
 /** What a connection needs from its hub. */
 export interface LiveContext extends LiveHubOptions {
-  track(stream: string, connection: LiveConnection): void
-  untrack(stream: string, connection: LiveConnection): void
+  /** The stream's shared feed, started from `stream` (as just read) if there is none yet. */
+  feedFor(stream: StreamRecord): StreamFeed
+  /** A subscription left `feed`; the last one to leave ends it. */
+  leftFeed(feed: StreamFeed): void
   forget(connection: LiveConnection): void
 }
 
 export class LiveHub {
   private readonly connections = new Set<LiveConnection>()
-  private readonly followers = new Map<string, Set<LiveConnection>>()
+  private readonly feeds = new Map<string, StreamFeed>()
   private readonly context: LiveContext
   private readonly heartbeat: ReturnType<typeof setInterval>
   private readonly stopListening: () => void
@@ -41,15 +47,18 @@ export class LiveHub {
   constructor(private readonly options: LiveHubOptions) {
     this.context = {
       ...options,
-      track: (stream, connection) => {
-        let set = this.followers.get(stream)
-        if (!set) this.followers.set(stream, (set = new Set()))
-        set.add(connection)
+      feedFor: (stream) => {
+        let feed = this.feeds.get(stream.id)
+        if (!feed) {
+          feed = new StreamFeed(options.store, stream, options.now)
+          this.feeds.set(stream.id, feed)
+          // Posts between that read and now woke no feed: read once to catch them.
+          feed.wake()
+        }
+        return feed
       },
-      untrack: (stream, connection) => {
-        const set = this.followers.get(stream)
-        set?.delete(connection)
-        if (set?.size === 0) this.followers.delete(stream)
+      leftFeed: (feed) => {
+        if (feed.readerCount === 0 && this.feeds.get(feed.id) === feed) this.feeds.delete(feed.id)
       },
       forget: (connection) => {
         if (this.connections.delete(connection)) options.metrics.wsConnections.dec()
@@ -84,10 +93,14 @@ export class LiveHub {
   private onEvent(event: LiveEvent): void {
     switch (event.kind) {
       case 'posted':
+        this.feeds.get(event.stream)?.wake(event.seq)
+        return
       case 'rotated':
-        // Subscriptions read the store themselves (and see a rotation there): just wake them.
-        for (const connection of this.followers.get(event.stream) ?? [])
-          connection.wake(event.stream)
+        // The feed reads the new keys; proofs of the old key end at their cap.
+        this.feeds.get(event.stream)?.wake()
+        return
+      case 'resync':
+        for (const feed of this.feeds.values()) feed.wake()
         return
       case 'sessions_ended':
         for (const connection of this.connections) {

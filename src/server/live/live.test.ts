@@ -172,6 +172,54 @@ describe('subscriptions', () => {
     client.close()
   })
 
+  it('gives each of many subscribers every shard once, in order, through a burst', async () => {
+    // A poster of its own: its ~800 posts stay within one session's rate limit.
+    const poster = await server.api.signUp()
+    const stream = await server.api.createStream(poster.token)
+    const burst = (count: number) =>
+      Promise.all(
+        Array.from({ length: count }, () =>
+          server.api.post(poster.token, stream, server.api.shardRequest(stream)),
+        ),
+      )
+    const backlog = 150
+    await burst(backlog)
+    // Subscribers from the start (more backlog than the shared ring will hold by the end),
+    // from the middle, and from the head; more join while the burst is on.
+    const starts = Array.from({ length: 30 }, (_, i) => [0, 75, backlog][i % 3]!)
+    const subscribers = await Promise.all(
+      starts.map(async (after) => {
+        const client = await LiveClient.signedIn(server.url, bob.token)
+        subscribe(client, bob, stream, after)
+        expect(await client.next()).toMatchObject({ type: 'subscribed', stream: stream.id })
+        return { client, after }
+      }),
+    )
+    const total = backlog + 8 * 80
+    const posting = (async () => {
+      for (let round = 0; round < 8; round++) {
+        const replies = await burst(80)
+        expect(replies.every((reply) => reply.status === 201)).toBe(true)
+      }
+    })()
+    const late = await Promise.all(
+      [0, 200].map(async (after) => {
+        const client = await LiveClient.signedIn(server.url, bob.token)
+        subscribe(client, bob, stream, after)
+        expect(await client.next()).toMatchObject({ type: 'subscribed', stream: stream.id })
+        return { client, after }
+      }),
+    )
+    await posting
+    for (const { client, after } of [...subscribers, ...late]) {
+      expect(await client.shardSeqs(stream.id, total - after)).toEqual(seqRange(after + 1, total))
+      // Once: a ping is answered after anything already queued, and nothing else came first.
+      client.send({ type: 'ping', n: after })
+      expect(await client.next()).toEqual({ type: 'pong', n: after })
+      client.close()
+    }
+  })
+
   it('ends a subscription on the old read key after a rotation: backlog to the cap, then revoked', async () => {
     const stream = await server.api.createStream(alice.token)
     const client = await LiveClient.signedIn(server.url, bob.token)

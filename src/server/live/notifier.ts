@@ -1,7 +1,8 @@
 // What one backend instance tells the others (and itself) about changes that live sockets must
-// react to. Only ids and numbers cross: subscribers read the shards from the store. This
-// in-process implementation serves a single instance; a PostgreSQL LISTEN/NOTIFY one can fan
-// the same events out across instances behind the same interface.
+// react to and in-memory caches must drop. Only ids and numbers cross: subscribers read the
+// shards from the store. This in-process implementation serves a single instance; a
+// PostgreSQL LISTEN/NOTIFY one fans the same events out across instances behind the same
+// interface.
 
 export type LiveEvent =
   /** Stream `stream` stored a shard at `seq`. */
@@ -23,6 +24,11 @@ export type LiveEvent =
       readonly tokenHash: string | null
       readonly exceptTokenHash: string | null
     }
+  /**
+   * Local only: events from other instances may have been missed (the connection carrying them
+   * was lost). Whatever was cached from them is dropped and every live stream is read again.
+   */
+  | { readonly kind: 'resync' }
 
 export interface LiveNotifier {
   publish(event: LiveEvent): void

@@ -113,6 +113,33 @@ describe('two instances on one PostgreSQL', () => {
     onB.close()
   })
 
+  it('refuses on B a token logged out on A, though B had it cached', async () => {
+    const carol = await apiB.login(await apiB.register())
+    // B caches the session (HTTP and socket auth both look it up).
+    expect((await apiB.request('GET', '/v1/turn', { token: carol.token })).status).not.toBe(401)
+    const onB = await LiveClient.signedIn(b.url, carol.token)
+    expect((await apiA.request('POST', '/v1/auth/logout', { token: carol.token })).status).toBe(200)
+    // The socket closes when the event reaches B; the cache dropped the session in that moment.
+    expect((await onB.closed).code).toBe(CLOSE_CODES.unauthorized)
+    expect((await apiB.request('GET', '/v1/turn', { token: carol.token })).status).toBe(401)
+  })
+
+  it('refuses on B the old post key of a stream rotated on A, though B had the policy cached', async () => {
+    const stream = await apiA.createStream(alice.token)
+    const oldPostKey = stream.postKey
+    expect((await apiB.post(bob.token, stream, apiB.shardRequest(stream))).status).toBe(201)
+    const onB = await follow(b.url, bob, stream)
+    expect(await onB.shardSeqs(stream.id, 1)).toEqual([1])
+    expect((await apiA.rotate(alice.token, stream)).status).toBe(200)
+    // B's subscriber on the old key is revoked once the rotation reaches B.
+    const frames = await onB.until((frame) => frame.type === 'revoked')
+    expect(frames.at(-1)).toEqual({ type: 'revoked', stream: stream.id, keyVersion: 2 })
+    const old = await apiB.post(bob.token, stream, apiB.shardRequest(stream, { key: oldPostKey }))
+    expect(old.status).toBe(403)
+    expect((await apiB.post(bob.token, stream, apiB.shardRequest(stream))).status).toBe(201)
+    onB.close()
+  })
+
   it('closes the sockets of a session ended on the other instance', async () => {
     const carol = await apiB.login(await apiB.register())
     const onB = await LiveClient.signedIn(b.url, carol.token)

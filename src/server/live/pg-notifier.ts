@@ -178,6 +178,8 @@ export class PgNotifier implements LiveNotifier {
     if (this.lostAt !== null) {
       const since = this.lostAt - RESYNC_MARGIN_MS
       this.lostAt = null
+      // Session ends and rotations of the gap are gone for good: caches start over.
+      this.deliver([{ kind: 'resync' }])
       await this.resync(since)
     }
   }

@@ -130,7 +130,7 @@ function createSqliteStore(db: Database.Database): Store {
   // Called inside the batch transaction, this runs in a savepoint: a failing post is undone
   // alone and the rest of the batch still commits.
   const postInSavepoint = db.transaction(postOne)
-  const writePostBatch = db.transaction((posts: readonly QueuedPost[]) =>
+  const writeEachInSavepoint = db.transaction((posts: readonly QueuedPost[]) =>
     posts.map((post): ItemOutcome<PostResult> => {
       try {
         return { ok: true, value: postInSavepoint(post) }
@@ -142,9 +142,20 @@ function createSqliteStore(db: Database.Database): Store {
       }
     }),
   )
-  const posts = new GroupCommitQueue<QueuedPost, PostResult>((batch) =>
-    writePostBatch.immediate(batch),
+  // Savepoints double the cost of a post, and a post that throws is not expected (duplicates
+  // and conflicts are answers, not errors). So the batch is first written without them; if any
+  // post throws, that transaction rolls back whole and the batch is written again, one
+  // savepoint per post, so that only the failing post fails.
+  const writeAll = db.transaction((posts: readonly QueuedPost[]) =>
+    posts.map((post): ItemOutcome<PostResult> => ({ ok: true, value: postOne(post) })),
   )
+  const posts = new GroupCommitQueue<QueuedPost, PostResult>((batch) => {
+    try {
+      return writeAll.immediate(batch)
+    } catch {
+      return writeEachInSavepoint.immediate(batch)
+    }
+  })
 
   const createAccount = db.transaction(
     (account: Parameters<Store['createAccount']>[0], vault: EnclaveRecord) => {

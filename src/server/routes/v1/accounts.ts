@@ -24,7 +24,7 @@ import { bearer, refusals } from '../schemas'
 
 export const accountRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
   const { store, now } = ctx
-  const signedIn = authenticate(store, now)
+  const signedIn = authenticate(ctx.sessions, now)
 
   app.get(
     '/v1/accounts/salt',

@@ -90,7 +90,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
   app.post(
     '/v1/auth/logout',
     {
-      onRequest: authenticate(store, now),
+      onRequest: authenticate(ctx.sessions, now),
       schema: {
         summary: 'End this session; its token stops working at once',
         tags: ['auth'],

@@ -21,7 +21,7 @@ import { bearer, refusals } from '../schemas'
 
 export const enclaveRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
   const { store, now } = ctx
-  app.addHook('onRequest', authenticate(store, now))
+  app.addHook('onRequest', authenticate(ctx.sessions, now))
 
   /** The enclave as this session may see it: a vault is its own account's only; the
    *  expired and the foreign vault are both simply not there. */

@@ -20,14 +20,35 @@ import { authenticate, sessionOf } from '../../auth'
 import type { RouteOptions } from '../../context'
 import { ApiError, badSignature, notFound, versionConflict } from '../../errors'
 import { accessAfter, checkReadProof } from '../../read-access'
+import { ReadThroughCache } from '../../read-through-cache'
 import type { ShardRecord, StreamRecord } from '../../store/types'
 import { verifySignature } from '../../verify'
 import { toShard, toStreamInfo } from '../../wire'
 import { bearer, refusals } from '../schemas'
 
+/** Stream policies kept in memory for the post route: every post checks its stream's. */
+const STREAM_CACHE_ENTRIES = 10_000
+/** Only a backstop should a rotation event from another instance be lost. */
+const STREAM_CACHE_MAX_AGE_MS = 5_000
+
 export const streamRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
   const { store, now } = ctx
-  app.addHook('onRequest', authenticate(store, now))
+  app.addHook('onRequest', authenticate(ctx.sessions, now))
+
+  // Posts check the policy through this cache. A rotation publishes `rotated` right after its
+  // store write, which drops the stream here at once (and on other instances on arrival), so
+  // the old post key stops working when the rotation is answered. Rotation and fetch read the
+  // store itself: they need the head seq and key history of this moment.
+  const postPolicies = new ReadThroughCache((id: string) => store.getStream(id), {
+    maxEntries: STREAM_CACHE_ENTRIES,
+    maxAgeMs: STREAM_CACHE_MAX_AGE_MS,
+    now,
+  })
+  const stopListening = ctx.notifier.onPublish((event) => {
+    if (event.kind === 'rotated') postPolicies.delete(event.stream)
+    else if (event.kind === 'resync') postPolicies.clear()
+  })
+  app.addHook('onClose', async () => stopListening())
 
   async function existing(id: string): Promise<StreamRecord> {
     const stream = await store.getStream(id)
@@ -135,18 +156,21 @@ export const streamRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
     },
     async (request, reply) => {
       const { id, body, burnAt, signature } = request.body
-      // 1. Size of the ciphertext itself.
-      if (fromBase64Url(body).length > LIMITS.maxShardBytes)
+      // 1. Size of the ciphertext itself, from the length of its base64url (decoded once below,
+      //    where the signature covers it).
+      if (Math.floor((body.length * 3) / 4) > LIMITS.maxShardBytes)
         throw new ApiError(
           'payload_too_large',
           `a shard body is at most ${LIMITS.maxShardBytes} bytes`,
         )
-      const stream = await existing(request.params.id)
+      const stream = await postPolicies.get(request.params.id)
+      if (stream === null) throw notFound('stream')
       const { policy } = stream
       // 2. Signed by the post key, or unsigned where anyone signed in may post (inboxes).
       if (policy.postKey === null) {
         if (signature !== null)
           throw new ApiError('bad_request', 'this stream takes unsigned posts (signature: null)')
+        fromBase64Url(body) // canonical base64url, or 400
       } else {
         const payload = shardPayload({ stream: stream.id, id, burnAt, body })
         if (signature === null || !verifySignature(policy.postKey, payload, signature))

@@ -13,7 +13,7 @@ export const turnRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
   app.get(
     '/v1/turn',
     {
-      onRequest: authenticate(ctx.store, now),
+      onRequest: authenticate(ctx.sessions, now),
       schema: {
         summary: 'Short-lived TURN credentials (503 when the server has no TURN secret)',
         tags: ['turn'],
