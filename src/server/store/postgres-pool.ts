@@ -51,6 +51,12 @@ export function createPool(options: PostgresConnectionOptions): pg.Pool {
   })
   // Without a listener an idle client's error would crash the process.
   pool.on('error', (error) => options.onBackgroundError?.(error))
+  // The pool listens only to idle clients: a connection lost while checked out (a transaction
+  // in flight when PostgreSQL restarts) emits 'error' too. Its query still rejects and is
+  // reported as unavailable; the event itself must not crash the process.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.onBackgroundError?.(error))
+  })
   return pool
 }
 
@@ -58,6 +64,7 @@ export function createPool(options: PostgresConnectionOptions): pg.Pool {
 export async function ensureSchema(options: PostgresConnectionOptions): Promise<void> {
   if (!options.schema) return
   const client = new pg.Client({ ...connectionConfig(options), options: undefined })
+  client.on('error', (error) => options.onBackgroundError?.(error))
   await client.connect()
   try {
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`)
