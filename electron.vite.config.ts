@@ -35,6 +35,8 @@ export default defineConfig({
     root: resolve(__dirname, 'src/renderer'),
     plugins: [react(), devOnlyInlineCsp],
     build: {
+      // The renderer ships to every user's window: minify it (main and preload stay readable).
+      minify: true,
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
     },
   },

@@ -28,6 +28,7 @@ function useTargets(): SwitchTarget[] {
           channelId: channel.id,
           name: channel.name,
           detail: `${channel.kind === 'voice' ? 'Voice' : 'Text'} · ${server.name}`,
+          context: server.name,
         })
       }
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { filterTargets, fuzzyScore, type SwitchTarget } from './fuzzy'
+import { filterTargets, fuzzyScore, targetScore, type SwitchTarget } from './fuzzy'
 
 function target(name: string, kind: SwitchTarget['kind'] = 'channel'): SwitchTarget {
   return { kind, serverId: 's', channelId: kind === 'channel' ? name : null, name, detail: '' }
@@ -45,5 +45,26 @@ describe('filterTargets', () => {
 
   it('returns nothing when nothing matches', () => {
     expect(filterTargets(targets, 'zzz')).toEqual([])
+  })
+})
+
+describe('server context', () => {
+  const general = (server: string): SwitchTarget => ({
+    kind: 'channel',
+    serverId: server,
+    channelId: `${server}-general`,
+    name: 'general',
+    detail: `Text · ${server}`,
+    context: server,
+  })
+
+  it('tells two #general channels apart by their server', () => {
+    const targets = [general('Book club'), general('Hideout')]
+    expect(filterTargets(targets, 'hide gen').map((t) => t.serverId)).toEqual(['Hideout'])
+    expect(filterTargets(targets, 'general')).toHaveLength(2)
+  })
+
+  it('still prefers a match on the name itself', () => {
+    expect(targetScore('gen', general('Hideout'))).toBe(fuzzyScore('gen', 'general'))
   })
 })

@@ -9,6 +9,17 @@ export interface SwitchTarget {
   readonly name: string
   /** Context shown beside the name (the server a channel belongs to). */
   readonly detail: string
+  /** Also searchable before the name: a channel's server, so "hide gen" finds Hideout's #general. */
+  readonly context?: string
+}
+
+/** The better of matching the name alone or "context name"; the latter ranks a little lower. */
+export function targetScore(query: string, target: SwitchTarget): number | null {
+  const byName = fuzzyScore(query, target.name)
+  const withContext = target.context ? fuzzyScore(query, `${target.context} ${target.name}`) : null
+  if (withContext === null) return byName
+  if (byName === null) return withContext - 1
+  return Math.max(byName, withContext - 1)
 }
 
 /** A higher score is a better match; null when the query is not a subsequence of the text. */
@@ -40,7 +51,7 @@ export function filterTargets(
   limit = 20,
 ): SwitchTarget[] {
   return targets
-    .map((target, order) => ({ target, order, score: fuzzyScore(query, target.name) }))
+    .map((target, order) => ({ target, order, score: targetScore(query, target) }))
     .filter(
       (entry): entry is { target: SwitchTarget; order: number; score: number } =>
         entry.score !== null,
