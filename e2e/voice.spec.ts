@@ -196,6 +196,9 @@ test('a call outlives a backend outage and its signalling resumes after it', asy
   await expectGrowing(connection(bob, alice), 'received')
 
   await server.restart()
+  // Both live connections come back (after a 20 s outage the reconnect backoff may wait a while).
+  for (const person of [alice, bob])
+    await expect(person.page.getByTestId('connection-banner')).toBeEmpty({ timeout: 40_000 })
   await expect(pane(alice.page).getByTestId('voice-participant')).toHaveCount(2)
   // Signalling works again: bob's leave reaches alice.
   await pane(bob.page).getByRole('button', { name: 'Leave call' }).click()

@@ -24,6 +24,9 @@ import type { ServerService } from '../servers/server-service'
 import { parseVoiceItem, type VoiceItem } from './voice-items'
 import { VoiceRoom, type RoomSelf } from './voice-room'
 
+/** How often a leave is tried while the backend is unreachable (about 2.5 s in all). */
+const LEAVE_ATTEMPTS = 4
+
 export interface VoiceTiming {
   /** How long signalling shards live on the server. */
   readonly burnMs: number
@@ -357,15 +360,19 @@ export class VoiceService {
   }
 
   private async postLeave(call: Call): Promise<void> {
-    try {
-      await this.post(call.serverId, call.channelId, {
-        type: 'leave',
-        session: call.sessionId,
-        at: this.session.now(),
-      })
-    } catch {
-      // Unreachable: the others drop this session when its heartbeats stop.
+    const item = { type: 'leave', session: call.sessionId, at: this.session.now() } as const
+    // A few quick tries: the first request after a backend restart can meet a dead pooled
+    // connection, and a lost leave would keep the others waiting for the presence timeout.
+    for (let attempt = 0; attempt < LEAVE_ATTEMPTS; attempt++) {
+      try {
+        await this.post(call.serverId, call.channelId, item)
+        return
+      } catch (error) {
+        if (toParacordError(error).code !== 'server_unreachable') return
+        await new Promise((resolve) => setTimeout(resolve, 250 * (attempt + 1)))
+      }
     }
+    // Still unreachable: the others drop this session when its heartbeats stop.
   }
 
   private endCall(): void {
