@@ -2,46 +2,44 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import globals from 'globals'
 import reactHooks from 'eslint-plugin-react-hooks'
+import { boundaryRules } from './eslint.boundaries.js'
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'out', 'dist', 'data', 'coverage'] },
+  { ignores: ['node_modules', 'out', 'dist', 'data', 'coverage', 'test-results'] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { globals: { ...globals.node } },
+    languageOptions: {
+      globals: { ...globals.node },
+      // Type-aware rules read every tsconfig; plain JavaScript files get the default project.
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
       '@typescript-eslint/consistent-type-imports': 'error',
+      // The promise rules are the point of type-aware lint: a dropped promise is a lost error.
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
     },
   },
   {
-    // The renderer holds no keys and no Node: keep it from reaching for them.
+    // Scripts and configs in JavaScript are checked without types.
+    files: ['**/*.{js,mjs,cjs}'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  ...boundaryRules,
+  {
+    // The renderer runs in a browser window.
     files: ['src/renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['node:*', 'fs', 'path', 'crypto', 'child_process', 'os', 'net'],
-              message: 'The renderer has no Node.',
-            },
-            {
-              group: ['libsodium*', 'better-sqlite3', 'electron', 'ws'],
-              message: 'Keys, storage and Electron stay in the main process.',
-            },
-            {
-              group: ['**/main/**', '**/server/**', '**/preload/**'],
-              message: 'The renderer talks to ParacordApi only.',
-            },
-          ],
-        },
-      ],
-    },
   },
   {
     // Hooks keep their rules; the compiler-era checks catch impure renders early.
@@ -63,17 +61,6 @@ export default tseslint.config(
             },
           ],
         },
-      ],
-    },
-  },
-  {
-    // Only the thin shell may import electron.
-    files: ['src/main/**/*.ts', 'src/server/**/*.ts', 'src/shared/**/*.ts'],
-    ignores: ['src/main/shell/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'electron', message: 'Only src/main/shell may import electron.' }] },
       ],
     },
   },

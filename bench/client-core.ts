@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { openCache } from '../src/main/cache'
-import { openItem, sealItem } from '../src/main/core/shard-codec'
+import { openCache } from '../src/core/cache'
+import { openItem, sealItem } from '../src/core/shard-codec'
 import {
   deriveLoginSecrets,
   generateIdentity,
@@ -16,7 +16,7 @@ import {
   openVault,
   randomKey,
   sealVault,
-} from '../src/main/crypto'
+} from '../src/core/crypto'
 import { DEFAULT_KDF } from '../src/shared/protocol'
 import { machine } from './lib/stats'
 

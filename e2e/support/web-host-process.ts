@@ -1,4 +1,4 @@
-// A web host as a person runs it: `node --import tsx src/main/web-host/cli.ts`, in its own
+// A web host as a person runs it: `node --import tsx src/web-host/cli.ts`, in its own
 // process, with its own data folder. The link is read from what it prints; stopping it sends
 // SIGTERM and expects a clean exit.
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -32,7 +32,7 @@ export async function startWebHostProcess(options: {
     [
       '--import',
       'tsx',
-      'src/main/web-host/cli.ts',
+      'src/web-host/cli.ts',
       '--data',
       options.dataDir,
       ...server,

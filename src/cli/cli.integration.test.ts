@@ -1,0 +1,330 @@
+// The real thing: a backend on a free port with a temporary database, and the `paracord` binary
+// run as a child process for two people, each with a profile folder of their own.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, type RunningServer } from '../server/index'
+
+const BIN = resolve(import.meta.dirname, '../../bin/paracord.js')
+const PASSWORDS = { alice: 'correct horse battery', bob: 'staple of the realm' }
+const CHILD_TIMEOUT_MS = 60_000
+
+interface Result {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+let root: string
+let backend: RunningServer
+const dataDir = (user: string) => join(root, user)
+
+/** Environment without anything paracord reads, so each test says what it gives. */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra }
+  for (const key of ['PARACORD_PASSWORD', 'PARACORD_DATA', 'PARACORD_SERVER']) {
+    if (!(key in extra)) delete env[key]
+  }
+  return env
+}
+
+function start(args: string[], env: Record<string, string>): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [BIN, ...args], { env: cleanEnv(env), stdio: 'pipe' })
+}
+
+function finished(child: ChildProcessWithoutNullStreams): Promise<Result> {
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`paracord did not finish: ${stderr}`))
+    }, CHILD_TIMEOUT_MS)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolvePromise({ code, stdout, stderr })
+    })
+  })
+}
+
+/** Runs `paracord --data <user's folder> --server <backend> ...args` as `user`. */
+function paracord(
+  user: keyof typeof PASSWORDS,
+  args: string[],
+  options: { password?: string | null; stdin?: string } = {},
+): Promise<Result> {
+  const password = options.password === undefined ? PASSWORDS[user] : options.password
+  const child = start(
+    ['--data', dataDir(user), '--server', backend.url, ...args],
+    password === null ? {} : { PARACORD_PASSWORD: password },
+  )
+  child.stdin.end(options.stdin ?? '')
+  return finished(child)
+}
+
+async function succeeds(
+  user: keyof typeof PASSWORDS,
+  args: string[],
+  options: { stdin?: string } = {},
+): Promise<string> {
+  const result = await paracord(user, args, options)
+  expect(result.stderr).toBe('')
+  expect(result.code).toBe(0)
+  return result.stdout
+}
+
+function jsonLines(stdout: string): Record<string, unknown>[] {
+  return stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+}
+
+/** Collects a long-running child's stdout lines and lets a test wait for one. */
+function lineReader(child: ChildProcessWithoutNullStreams) {
+  const lines: string[] = []
+  let buffered = ''
+  let waiting: (() => void) | null = null
+  child.stdout.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString('utf8')
+    const parts = buffered.split('\n')
+    buffered = parts.pop()!
+    lines.push(...parts)
+    waiting?.()
+  })
+  return {
+    lines,
+    until(predicate: (line: string) => boolean): Promise<string> {
+      return new Promise((resolvePromise, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no such line; got ${JSON.stringify(lines)}`)),
+          CHILD_TIMEOUT_MS,
+        )
+        const check = () => {
+          const found = lines.find(predicate)
+          if (found === undefined) return
+          clearTimeout(timer)
+          waiting = null
+          resolvePromise(found)
+        }
+        waiting = check
+        check()
+      })
+    },
+  }
+}
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'paracord-cli-'))
+  backend = await startServer({
+    db: `sqlite:${join(root, 'store.db')}`,
+    port: 0,
+    logLevel: 'silent',
+  })
+})
+
+afterAll(async () => {
+  await backend?.close()
+  rmSync(root, { recursive: true, force: true })
+})
+
+describe('paracord CLI against a real backend', { timeout: 180_000 }, () => {
+  let inviteCode = ''
+
+  it('lists every command with --help, without a profile or backend', async () => {
+    const result = await finished(start(['--help'], {}))
+    expect(result.code).toBe(0)
+    for (const command of ['register NAME', 'server create NAME', 'send SERVER/CHANNEL TEXT']) {
+      expect(result.stdout).toContain(command)
+    }
+    expect(result.stderr).toBe('')
+  })
+
+  it('rejects a bad command line with exit code 2 and one line on stderr', async () => {
+    const result = await paracord('alice', ['read', 'Home', '--limit', 'ten'])
+    expect(result.code).toBe(2)
+    expect(result.stdout).toBe('')
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1)
+    expect(result.stderr).toMatch(/^paracord: /)
+  })
+
+  it('says a profile with no account is not signed in', async () => {
+    const result = await paracord('alice', ['servers'])
+    expect(result.code).toBe(1)
+    expect(result.stderr.trimEnd()).toMatch(/^paracord: not signed in .*paracord login NAME/)
+  })
+
+  it('registers alice and bob, each in their own profile folder', async () => {
+    expect(await succeeds('alice', ['register', 'alice'])).toContain('Registered alice')
+    expect(await succeeds('bob', ['register', 'bob'])).toContain('Registered bob')
+    expect(await succeeds('alice', ['whoami'])).toMatch(/^name: +alice$/m)
+  })
+
+  it('refuses a name already taken', async () => {
+    const result = await paracord('bob', ['--data', join(root, 'bob2'), 'register', 'alice'])
+    expect(result.code).toBe(1)
+    expect(result.stderr.trimEnd()).toBe('paracord: that name is already taken: choose another one')
+  })
+
+  it('lets alice create a server, a channel and an invite', async () => {
+    const [server] = jsonLines(await succeeds('alice', ['server', 'create', 'Home', '--json']))
+    expect(server).toMatchObject({ name: 'Home', myRole: 'owner' })
+
+    expect(
+      await succeeds('alice', ['channel', 'create', 'Home', 'chat', '--burn', '3600']),
+    ).toContain('Created text channel "chat" in "Home"')
+    const channels = await succeeds('alice', ['channels', String(server!.id)])
+    expect(channels).toMatch(/^general +text +1d/m)
+    expect(channels).toMatch(/^chat +text +1h/m)
+
+    const [invite] = jsonLines(await succeeds('alice', ['invite', 'create', 'Home', '--json']))
+    expect(invite).toMatchObject({ maxUses: null, revoked: false })
+    inviteCode = String(invite!.code)
+    expect(inviteCode.length).toBeGreaterThan(8)
+  })
+
+  it('lets bob join with the code', async () => {
+    expect(await succeeds('bob', ['join', inviteCode])).toContain('Joined "Home"')
+    const members = await succeeds('alice', ['members', 'Home'])
+    expect(members).toMatch(/^alice +owner/m)
+    expect(members).toMatch(/^bob +member/m)
+  })
+
+  it('carries a message from alice to bob, as text and as JSON lines', async () => {
+    expect(await succeeds('alice', ['send', 'Home/chat', 'hello', 'bob'])).toMatch(
+      /^\[\d\d:\d\d\] alice: hello bob {2}\(burns in 59m\)$/m,
+    )
+    expect(await succeeds('bob', ['read', 'home/chat'])).toMatch(
+      /^\[\d\d:\d\d\] alice: hello bob {2}\(burns in \d+m\)$/m,
+    )
+
+    const lines = jsonLines(await succeeds('bob', ['read', 'Home/chat', '--json']))
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatchObject({
+      type: 'message',
+      authorName: 'alice',
+      text: 'hello bob',
+      delivery: 'sent',
+    })
+  })
+
+  it('reads a message text from stdin with "-"', async () => {
+    await succeeds('bob', ['send', 'Home/chat', '-'], { stdin: 'multi\nline\n' })
+    const texts = jsonLines(await succeeds('alice', ['read', 'Home/chat', '--json'])).map(
+      (m) => m.text,
+    )
+    expect(texts).toEqual(['hello bob', 'multi\nline'])
+  })
+
+  it('follows new messages until interrupted', async () => {
+    const child = start(
+      [
+        '--data',
+        dataDir('bob'),
+        '--server',
+        backend.url,
+        'read',
+        'Home/chat',
+        '--follow',
+        '--json',
+      ],
+      { PARACORD_PASSWORD: PASSWORDS.bob },
+    )
+    child.stdin.end()
+    const done = finished(child)
+    const reader = lineReader(child)
+    await reader.until((line) => line.includes('multi'))
+
+    await succeeds('alice', ['send', 'Home/chat', 'are you there?'])
+    const line = await reader.until((l) => l.includes('are you there?'))
+    expect(JSON.parse(line)).toMatchObject({ type: 'message', authorName: 'alice' })
+
+    child.kill('SIGINT')
+    const result = await done
+    expect(result.code).toBe(0)
+    expect(result.stderr).toBe('')
+  })
+
+  it('tells a JSON follower when a message burns', async () => {
+    // Long enough for the follower to start and list it even on a slow machine.
+    await succeeds('alice', ['channel', 'create', 'Home', 'flash', '--burn', '15'])
+    const child = start(
+      [
+        '--data',
+        dataDir('bob'),
+        '--server',
+        backend.url,
+        'read',
+        'Home/flash',
+        '--follow',
+        '--json',
+      ],
+      { PARACORD_PASSWORD: PASSWORDS.bob },
+    )
+    child.stdin.end()
+    const done = finished(child)
+    const reader = lineReader(child)
+
+    await succeeds('alice', ['send', 'Home/flash', 'now you see me'])
+    const shown = JSON.parse(await reader.until((l) => l.includes('now you see me'))) as {
+      id: string
+    }
+    const burned = await reader.until((l) => l.includes('"burned"'))
+    expect(JSON.parse(burned)).toMatchObject({ type: 'burned', id: shown.id })
+
+    child.kill('SIGINT')
+    expect((await done).code).toBe(0)
+  })
+
+  it('shows both sides the same safety number', async () => {
+    const digits = (text: string) =>
+      text.split('\n').slice(1, 4).join(' ').trim().replace(/\s+/g, ' ')
+    const aliceView = await succeeds('alice', ['safety-number', 'bob'])
+    const bobView = await succeeds('bob', ['safety-number', 'alice'])
+    expect(digits(aliceView)).toMatch(/^(\d{5} ){11}\d{5}$/)
+    expect(digits(aliceView)).toBe(digits(bobView))
+  })
+
+  it('names what exists when a name matches nothing', async () => {
+    const result = await paracord('bob', ['read', 'Home/random'])
+    expect(result.code).toBe(1)
+    expect(result.stderr.trimEnd()).toBe(
+      'paracord: no channel in server "Home" named "random" (known: general, chat, flash)',
+    )
+  })
+
+  it('refuses a wrong password with one line on stderr', async () => {
+    const result = await paracord('bob', ['servers'], { password: 'not my password' })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toBe('paracord: wrong password\n')
+  })
+
+  it('asks for the password only on a terminal', async () => {
+    const result = await paracord('bob', ['servers'], { password: null })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toBe(
+      'paracord: no password: set PARACORD_PASSWORD or run paracord in a terminal\n',
+    )
+  })
+
+  it('lets alice remove bob, after which bob cannot read the channel', async () => {
+    expect(await succeeds('alice', ['kick', 'Home', 'bob'])).toContain('Removed bob from "Home"')
+    expect(await succeeds('alice', ['members', 'Home'])).not.toMatch(/^bob /m)
+    const result = await paracord('bob', ['read', 'Home/chat'])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/^paracord: /)
+  })
+
+  it('signs out', async () => {
+    expect(await succeeds('alice', ['logout'])).toBe('Signed out.\n')
+    const result = await paracord('alice', ['servers'])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/^paracord: not signed in/)
+  })
+})

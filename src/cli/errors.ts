@@ -1,0 +1,88 @@
+// Every failure becomes one line a person understands, and an exit code: 2 for a command line
+// that cannot run, 1 for everything else.
+import { isApiErrorCode, type ApiErrorCode } from '../shared/api'
+
+export const EXIT_OK = 0
+export const EXIT_FAILURE = 1
+export const EXIT_USAGE = 2
+
+/** A failure the CLI itself detects (no password, an unsent message...). */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT_FAILURE,
+  ) {
+    super(message)
+    this.name = 'CliError'
+  }
+}
+
+export interface ErrorContext {
+  readonly serverUrl: string
+  readonly dataDir: string
+}
+
+/** Fixed words for codes whose core message adds nothing a person needs. */
+function plainWords(code: ApiErrorCode, context: ErrorContext): string | null {
+  switch (code) {
+    case 'wrong_password':
+      return 'wrong password'
+    case 'unknown_account':
+      return `no account with that name on ${context.serverUrl} (check the name, or \`paracord register NAME\`)`
+    case 'name_taken':
+      return 'that name is already taken: choose another one'
+    case 'server_unreachable':
+      return `cannot reach the paracord backend at ${context.serverUrl} (is it running? see --server)`
+    case 'signed_out':
+      return `not signed in with the profile ${context.dataDir}: run \`paracord login NAME\` or \`paracord register NAME\` first`
+    case 'locked':
+      return 'the profile is locked: the password is needed to unlock it'
+    case 'invite_invalid':
+      return 'that invite is not valid: it may be mistyped, expired, used up or revoked'
+    case 'rate_limited':
+      return 'the backend is receiving too many requests from you: wait a minute and try again'
+    default:
+      return null
+  }
+}
+
+const PREFIXES: Partial<Record<ApiErrorCode, string>> = {
+  invalid_input: 'invalid input',
+  not_found: 'not found',
+  forbidden: 'not allowed',
+  conflict: 'conflict',
+  internal: 'internal error',
+}
+
+function codeOf(error: unknown): ApiErrorCode | null {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return null
+  return isApiErrorCode(error.code) ? error.code : null
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message
+  if (typeof error === 'object' && error !== null && 'message' in error) {
+    return String(error.message)
+  }
+  return String(error)
+}
+
+/** One line, no newline inside: stderr stays greppable. */
+export function describeError(error: unknown, context: ErrorContext): string {
+  const code = codeOf(error)
+  const message = messageOf(error).trim()
+  let text: string
+  if (code !== null) {
+    const fixed = plainWords(code, context)
+    if (fixed !== null) text = fixed
+    else text = message === '' ? PREFIXES[code]! : `${PREFIXES[code]}: ${message}`
+  } else {
+    text = message === '' ? 'unexpected failure' : message
+  }
+  return text.replace(/\s*\n\s*/g, ' ')
+}
+
+/** Usage mistakes the CLI finds late carry their own code; everything else is 1. */
+export function exitCodeOf(error: unknown): number {
+  return error instanceof CliError ? error.exitCode : EXIT_FAILURE
+}

@@ -1,0 +1,517 @@
+// AccountService against the real backend: registration, login on a second device, offline
+// unlock, locking, password change, concurrent vault writes, deletion, logout and auto-lock.
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { ParacordError } from '../../shared/api'
+import { toBase64Url } from '../../shared/encoding'
+import { enclaveWritePayload } from '../../shared/protocol'
+import {
+  deriveLoginSecrets,
+  loadSodium,
+  loginHandle,
+  newSalt,
+  randomKey,
+  signPayloadB64,
+} from '../crypto'
+import { StoreClient } from '../net/http-client'
+import type { UnlockedSession } from '../session'
+import type { VaultData } from '../vault-model'
+import {
+  cleanUp,
+  deadUrl,
+  failure,
+  newDevice,
+  startBackend,
+  TEST_KDF,
+  uniqueName,
+  type Device,
+} from './test-kit'
+
+const devices: Device[] = []
+const device = (url: string, dataDir?: string) => {
+  const made = newDevice(url, dataDir)
+  devices.push(made)
+  return made
+}
+
+afterEach(async () => {
+  vi.useRealTimers()
+  await cleanUp(devices.splice(0))
+})
+
+const codeOf = async (promise: Promise<unknown>) => {
+  const error = await failure(promise)
+  expect(error).toBeInstanceOf(ParacordError)
+  return (error as ParacordError).code
+}
+
+const withServer = (serverId: string) => (vault: VaultData) => ({
+  ...vault,
+  servers: {
+    ...vault.servers,
+    [serverId]: { epoch: 1, epochs: { '1': toBase64Url(randomKey()) }, adminSecret: null },
+  },
+})
+
+const serverId = () => toBase64Url(randomKey().subarray(0, 16))
+
+describe('register, lock and unlock', () => {
+  it('registers, then unlocks offline with the backend stopped and reads the cache', async () => {
+    const backend = await startBackend()
+    const phone = device(backend.url)
+    const name = uniqueName('Alice')
+    const session = await phone.account.register(name, 'correct horse')
+
+    expect(phone.account.authState()).toEqual({
+      status: 'unlocked',
+      name: name.toLowerCase(),
+      userId: session.userId,
+    })
+    expect(session.vault().profile.displayName).toBe(name.toLowerCase())
+    expect(session.vault().settings.autoLockMinutes).toBe(15)
+    session.cache.setValue('draft', { text: 'hello while online' })
+
+    // The profile on disk: readable by its owner only, the vault sealed, no password.
+    const folder = phone.account.profiles.folderOf(session.handle)
+    expect(folder).toBe(join(phone.dataDir, 'profiles', session.handle.slice(0, 16)))
+    const profileFile = join(folder, 'profile.json')
+    expect(statSync(profileFile).mode & 0o777).toBe(0o600)
+    const text = readFileSync(profileFile, 'utf8')
+    expect(text).not.toContain('correct horse')
+    expect(text).not.toContain(session.vault().cacheKey)
+    expect(existsSync(join(folder, 'cache.db'))).toBe(true)
+
+    expect(phone.account.lock()).toEqual({
+      status: 'locked',
+      name: name.toLowerCase(),
+      userId: session.userId,
+    })
+    await backend.stop()
+
+    const again = await phone.account.unlock('correct horse')
+    expect(again.userId).toBe(session.userId)
+    expect(again.cache.getValue('draft')).toEqual({ text: 'hello while online' })
+    await phone.account.settled()
+    expect(phone.account.authState().status).toBe('unlocked')
+  })
+
+  it('starts locked on the last account when the app restarts', async () => {
+    const backend = await startBackend()
+    const first = device(backend.url)
+    const name = uniqueName()
+    await first.account.register(name, 'pw')
+    first.account.lock()
+
+    const restarted = device(backend.url, first.dataDir)
+    expect(restarted.account.authState()).toMatchObject({ status: 'locked', name })
+    expect(restarted.account.profiles.list().map((p) => p.name)).toEqual([name])
+    expect(restarted.account.profiles.findByName(name)?.serverUrl).toBe(backend.url)
+    await restarted.account.unlock('pw')
+    expect(restarted.account.authState().status).toBe('unlocked')
+  })
+
+  it('logs in on a second device with the same user id and vault', async () => {
+    const backend = await startBackend()
+    const laptop = device(backend.url)
+    const name = uniqueName()
+    const first = await laptop.account.register(name, 'pw')
+    const id = serverId()
+    await first.updateVault((vault) => ({
+      ...withServer(id)(vault),
+      profile: { displayName: 'Alice A.', status: 'busy' },
+    }))
+
+    const phone = device(backend.url)
+    const second = await phone.account.login(name.toUpperCase(), 'pw')
+    expect(second.userId).toBe(first.userId)
+    expect(second.accountId).toBe(first.accountId)
+    expect(second.vault()).toEqual(first.vault())
+    expect(second.identity.signing.publicKey).toEqual(first.identity.signing.publicKey)
+    expect(phone.account.authState()).toMatchObject({ status: 'unlocked', name })
+  })
+})
+
+describe('refusals', () => {
+  it('says wrong_password for a wrong password, online and offline, and keeps the profile', async () => {
+    const backend = await startBackend()
+    const laptop = device(backend.url)
+    const name = uniqueName()
+    await laptop.account.register(name, 'right')
+    laptop.account.lock()
+
+    const phone = device(backend.url)
+    const online = await failure(phone.account.login(name, 'wrong'))
+    expect(online).toMatchObject({ code: 'wrong_password', message: 'Wrong name or password' })
+    expect(phone.account.authState().status).toBe('signed_out')
+
+    expect(await codeOf(laptop.account.unlock('wrong'))).toBe('wrong_password')
+    expect(laptop.account.authState().status).toBe('locked')
+    await laptop.account.unlock('right')
+  })
+
+  it('cannot tell an unknown name from a wrong password online; offline it knows no account', async () => {
+    const backend = await startBackend()
+    const phone = device(backend.url)
+    const unknown = await failure(phone.account.login(uniqueName('nobody'), 'pw'))
+    // Deliberately the same answer as a wrong password: names cannot be enumerated.
+    expect(unknown).toMatchObject({ code: 'wrong_password', message: 'Wrong name or password' })
+
+    const offline = await failure(phone.account.unlock('pw'))
+    expect(offline).toMatchObject({ code: 'unknown_account', message: 'No account on this device' })
+  })
+
+  it('says server_unreachable when the backend is down during login or register', async () => {
+    const phone = device(await deadUrl())
+    expect(await codeOf(phone.account.login(uniqueName(), 'pw'))).toBe('server_unreachable')
+    expect(await codeOf(phone.account.register(uniqueName(), 'pw'))).toBe('server_unreachable')
+    expect(phone.account.authState().status).toBe('signed_out')
+    expect(phone.account.profiles.list()).toEqual([])
+  })
+
+  it('says name_taken for a name in use, and writes nothing', async () => {
+    const backend = await startBackend()
+    const name = uniqueName()
+    await device(backend.url).account.register(name, 'pw')
+    const other = device(backend.url)
+    const error = await failure(other.account.register(name.toUpperCase(), 'other'))
+    expect(error).toMatchObject({ code: 'name_taken' })
+    expect(other.account.authState().status).toBe('signed_out')
+    expect(other.account.profiles.list()).toEqual([])
+  })
+
+  it('says invalid_input with the reason for a bad name', async () => {
+    const backend = await startBackend()
+    const phone = device(backend.url)
+    expect(await failure(phone.account.register('ab', 'pw'))).toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining('at least 3'),
+    })
+    expect(await failure(phone.account.register('no spaces', 'pw'))).toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining('letters, digits'),
+    })
+    expect(await codeOf(phone.account.login('x'.repeat(40), 'pw'))).toBe('invalid_input')
+    expect(phone.account.profiles.list()).toEqual([])
+  })
+})
+
+describe('damaged data', () => {
+  it('says the vault is damaged when the right password cannot open it', async () => {
+    await loadSodium()
+    const backend = await startBackend()
+    const name = uniqueName()
+    const handle = loginHandle(name)
+    const salt = await newSalt()
+    const secrets = await deriveLoginSecrets('pw', salt, TEST_KDF)
+    const ownerKey = toBase64Url(secrets.loginKeys.publicKey)
+    const body = toBase64Url(randomKey()) // not a vault sealed under the vault key
+    const signature = signPayloadB64(
+      enclaveWritePayload({
+        id: handle,
+        kind: 'vault',
+        version: 1,
+        ownerKey,
+        expiresAt: null,
+        body,
+      }),
+      secrets.loginKeys.privateKey,
+    )
+    await new StoreClient({ baseUrl: backend.url }).register({
+      handle,
+      loginPublicKey: ownerKey,
+      salt: toBase64Url(salt),
+      kdf: TEST_KDF,
+      vault: { body, signature },
+    })
+    const phone = device(backend.url)
+    expect(await failure(phone.account.login(name, 'pw'))).toMatchObject({
+      code: 'internal',
+      message: expect.stringContaining('vault is damaged'),
+    })
+    expect(phone.account.authState().status).toBe('signed_out')
+    expect(phone.account.profiles.list()).toEqual([])
+  })
+
+  it('rebuilds a cache that does not open with the vault key instead of locking the user out', async () => {
+    const backend = await startBackend()
+    const phone = device(backend.url)
+    const session = await phone.account.register(uniqueName(), 'pw')
+    phone.account.lock()
+    writeFileSync(phone.account.profiles.cachePathOf(session.handle), 'not a database')
+    const again = await phone.account.unlock('pw')
+    again.cache.setValue('k', 1)
+    expect(again.cache.getValue('k')).toBe(1)
+    expect(phone.errors).toHaveLength(1)
+    phone.errors.length = 0
+  })
+})
+
+describe('lock', () => {
+  it('wipes every secret and refuses calls while locked', async () => {
+    await loadSodium()
+    const backend = await startBackend()
+    const phone = device(backend.url)
+    const session = await phone.account.register(uniqueName(), 'pw')
+    const signSecret = session.identity.signing.privateKey
+    const boxSecret = session.identity.box.privateKey
+    const vault = session.vault()
+    const cache = session.cache
+    expect(signSecret.some((byte) => byte !== 0)).toBe(true)
+
+    phone.account.lock()
+
+    expect(signSecret.every((byte) => byte === 0)).toBe(true)
+    expect(boxSecret.every((byte) => byte === 0)).toBe(true)
+    expect(vault.identity.signSecretKey).toBe('')
+    expect(vault.cacheKey).toBe('')
+    expect(() => cache.getValue('x')).toThrow(/closed/)
+    for (const call of [
+      () => session.vault(),
+      () => session.identity,
+      () => session.cache,
+      () => phone.account.current(),
+    ])
+      expect(call).toThrow(expect.objectContaining({ code: 'locked' }))
+    expect(await codeOf(session.updateVault((v) => v))).toBe('locked')
+    expect(await codeOf(session.ensureOnline())).toBe('locked')
+    expect(await codeOf(phone.account.changePassword('pw', 'new'))).toBe('locked')
+    expect(await codeOf(phone.account.deleteAccount('pw'))).toBe('locked')
+  })
+
+  it('locks the unlocked account when another one registers on the device', async () => {
+    const backend = await startBackend()
+    const phone = device(backend.url)
+    const first = await phone.account.register(uniqueName(), 'pw')
+    const secret = first.identity.signing.privateKey
+    const second = await phone.account.register(uniqueName(), 'pw2')
+    expect(secret.every((byte) => byte === 0)).toBe(true)
+    expect(phone.account.authState()).toMatchObject({ status: 'unlocked', userId: second.userId })
+    expect(phone.account.profiles.list()).toHaveLength(2)
+    phone.account.lock()
+    await phone.account.unlock('pw2')
+    expect(phone.account.current().userId).toBe(second.userId)
+  })
+
+  it('refuses calls with signed_out when there is no account at all', async () => {
+    const phone = device(await deadUrl())
+    expect(() => phone.account.current()).toThrow(expect.objectContaining({ code: 'signed_out' }))
+  })
+})
+
+describe('change password', () => {
+  it('makes the old password fail online and offline, the new one work, the session go on', async () => {
+    const backend = await startBackend()
+    const laptop = device(backend.url)
+    const name = uniqueName()
+    const session = await laptop.account.register(name, 'old secret')
+    const oldProfile = laptop.account.profiles.read(session.handle)!
+
+    expect(await codeOf(laptop.account.changePassword('not it', 'new secret'))).toBe(
+      'wrong_password',
+    )
+    await laptop.account.changePassword('old secret', 'new secret')
+
+    const newProfile = laptop.account.profiles.read(session.handle)!
+    expect(newProfile.salt).not.toBe(oldProfile.salt)
+    expect(newProfile.vault.version).toBe(oldProfile.vault.version + 1)
+    // The session keeps working with its token: a vault write goes through.
+    const id = serverId()
+    const written = await session.updateVault(withServer(id))
+    expect(Object.keys(written.servers)).toEqual([id])
+
+    // Online: the old password fails on another device, the new one works.
+    const phone = device(backend.url)
+    expect(await codeOf(phone.account.login(name, 'old secret'))).toBe('wrong_password')
+    const other = await phone.account.login(name, 'new secret')
+    expect(Object.keys(other.vault().servers)).toEqual([id])
+
+    // Offline on this device: the old password fails, the new one unlocks.
+    laptop.account.lock()
+    await backend.stop()
+    expect(await codeOf(laptop.account.unlock('old secret'))).toBe('wrong_password')
+    const unlocked = await laptop.account.unlock('new secret')
+    expect(Object.keys(unlocked.vault().servers)).toEqual([id])
+  })
+
+  it('re-seals on top of a vault another device wrote meanwhile', async () => {
+    const backend = await startBackend()
+    const name = uniqueName()
+    const laptop = device(backend.url)
+    const a = await laptop.account.register(name, 'pw')
+    const phone = device(backend.url)
+    const b = await phone.account.login(name, 'pw')
+
+    const fromPhone = serverId()
+    await b.updateVault(withServer(fromPhone)) // the laptop's copy is now one version behind
+    await laptop.account.changePassword('pw', 'pw2')
+    expect(Object.keys(a.vault().servers)).toEqual([fromPhone])
+
+    const tablet = device(backend.url)
+    const c = await tablet.account.login(name, 'pw2')
+    expect(Object.keys(c.vault().servers)).toEqual([fromPhone])
+  })
+
+  it('sends the other device back to sign-in; its next unlock signs in with the new password', async () => {
+    const backend = await startBackend()
+    const name = uniqueName()
+    const laptop = device(backend.url)
+    await laptop.account.register(name, 'pw')
+    laptop.account.lock()
+    const phone = device(backend.url)
+    await phone.account.login(name, 'pw')
+    await phone.account.changePassword('pw', 'pw2')
+
+    // The laptop still unlocks offline with what it knows, then the server refuses its key.
+    await laptop.account.unlock('pw')
+    await laptop.account.settled()
+    expect(laptop.account.authState().status).toBe('locked')
+    expect(laptop.account.profiles.lastAccount()?.signInRequired).toBe(true)
+    expect(await codeOf(laptop.account.unlock('pw'))).toBe('wrong_password')
+    await laptop.account.unlock('pw2')
+    expect(laptop.account.authState().status).toBe('unlocked')
+    expect(laptop.account.profiles.lastAccount()?.signInRequired).toBeUndefined()
+  })
+})
+
+describe('vault writes from two devices', () => {
+  const twoDevices = async () => {
+    const backend = await startBackend()
+    const name = uniqueName()
+    const a = await device(backend.url).account.register(name, 'pw')
+    const phone = device(backend.url)
+    const b = await phone.account.login(name, 'pw')
+    return { a, b, phone, backend }
+  }
+  const serverIds = (session: UnlockedSession) => Object.keys(session.vault().servers).sort()
+
+  it('keeps both changes when one device writes on a stale version', async () => {
+    const { a, b, phone } = await twoDevices()
+    const x = serverId()
+    const y = serverId()
+    await a.updateVault(withServer(x))
+    await b.updateVault(withServer(y)) // b still holds the version before a's write
+    expect(serverIds(b)).toEqual([x, y].sort())
+    expect(phone.account.profiles.read(b.handle)!.vault.version).toBe(3)
+  })
+
+  it('keeps both changes when two devices write at once', async () => {
+    const { a, b, backend } = await twoDevices()
+    const x = serverId()
+    const y = serverId()
+    await Promise.all([a.updateVault(withServer(x)), b.updateVault(withServer(y))])
+    const reader = await device(backend.url).account.login(a.name, 'pw')
+    expect(serverIds(reader)).toEqual([x, y].sort())
+  })
+
+  it('keeps every change of many concurrent writes on one device', async () => {
+    const { a } = await twoDevices()
+    const ids = Array.from({ length: 4 }, serverId)
+    await Promise.all(ids.map((id) => a.updateVault(withServer(id))))
+    expect(serverIds(a)).toEqual([...ids].sort())
+  })
+
+  it('refuses a change that would replace the identity, writing nothing', async () => {
+    const { a } = await twoDevices()
+    const before = a.vault()
+    const error = await failure(a.updateVault((vault) => ({ ...vault, userId: serverId() })))
+    expect(error).toMatchObject({ code: 'invalid_input' })
+    expect(a.vault()).toEqual(before)
+  })
+
+  it('takes a newer vault from the server when reconnecting after an offline unlock', async () => {
+    const { a, b, phone } = await twoDevices()
+    phone.account.lock()
+    const x = serverId()
+    await a.updateVault(withServer(x))
+    const unlocked = await phone.account.unlock('pw')
+    expect(serverIds(unlocked)).toEqual([])
+    await phone.account.settled()
+    expect(serverIds(unlocked)).toEqual([x])
+    expect(phone.account.profiles.read(b.handle)!.vault.version).toBe(2)
+  })
+})
+
+describe('delete account and logout', () => {
+  it('deletes the account: login fails afterwards and the local profile is gone', async () => {
+    const backend = await startBackend()
+    const phone = device(backend.url)
+    const name = uniqueName()
+    const session = await phone.account.register(name, 'pw')
+    const folder = phone.account.profiles.folderOf(session.handle)
+
+    expect(await codeOf(phone.account.deleteAccount('wrong'))).toBe('wrong_password')
+    expect(existsSync(folder)).toBe(true)
+
+    expect(await phone.account.deleteAccount('pw')).toEqual({
+      status: 'signed_out',
+      name: null,
+      userId: null,
+    })
+    expect(existsSync(folder)).toBe(false)
+    expect(phone.account.profiles.list()).toEqual([])
+    expect(await codeOf(device(backend.url).account.login(name, 'pw'))).toBe('wrong_password')
+    // The name is free again.
+    await device(backend.url).account.register(name, 'pw')
+  })
+
+  it('logout removes the account folder from this device, even with the server down', async () => {
+    const backend = await startBackend()
+    const phone = device(backend.url)
+    const name = uniqueName()
+    const session = await phone.account.register(name, 'pw')
+    const folder = phone.account.profiles.folderOf(session.handle)
+    await backend.stop()
+
+    expect(await phone.account.logout()).toEqual({ status: 'signed_out', name: null, userId: null })
+    expect(existsSync(folder)).toBe(false)
+    expect(phone.states.at(-1)?.status).toBe('signed_out')
+    expect(await codeOf(phone.account.unlock('pw'))).toBe('unknown_account')
+  })
+
+  it('logout while locked also removes the account folder', async () => {
+    const backend = await startBackend()
+    const phone = device(backend.url)
+    const session = await phone.account.register(uniqueName(), 'pw')
+    phone.account.lock()
+    await phone.account.logout()
+    expect(existsSync(phone.account.profiles.folderOf(session.handle))).toBe(false)
+    expect(phone.account.authState().status).toBe('signed_out')
+  })
+
+  it('logout ends the session token on the server', async () => {
+    const backend = await startBackend()
+    const phone = device(backend.url)
+    const session = await phone.account.register(uniqueName(), 'pw')
+    const client = session.client
+    const token = client.token
+    await phone.account.logout()
+    client.setToken(token)
+    expect(await failure(client.getEnclave(session.handle))).toMatchObject({ code: 'unauthorized' })
+  })
+})
+
+describe('auto-lock', () => {
+  it('locks after the idle time, postponed by touch, and reports it', async () => {
+    const backend = await startBackend()
+    const phone = device(backend.url)
+    const session = await phone.account.register(uniqueName(), 'pw')
+    await session.updateVault((vault) => ({
+      ...vault,
+      settings: { ...vault.settings, autoLockMinutes: 2 },
+    }))
+    phone.account.lock()
+    await backend.stop()
+
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    await phone.account.unlock('pw')
+    await phone.account.settled()
+    vi.advanceTimersByTime(90_000)
+    phone.account.touch()
+    vi.advanceTimersByTime(90_000)
+    expect(phone.account.authState().status).toBe('unlocked')
+    vi.advanceTimersByTime(30_000)
+    expect(phone.account.authState().status).toBe('locked')
+    expect(phone.states.at(-1)?.status).toBe('locked')
+  })
+})

@@ -1,0 +1,618 @@
+// The account's life on this device: register, log in, unlock offline, lock, log out, change
+// the password, delete the account, and lock by itself after idle time. Every secret is derived
+// from the password at unlock and lives only in the UnlockedSession, which lock() wipes.
+import { existsSync, rmSync } from 'node:fs'
+import { ParacordError, type AuthState } from '../../shared/api'
+import { fromBase64Url, toBase64Url, utf8 } from '../../shared/encoding'
+import {
+  DEFAULT_KDF,
+  accountDeletePayload,
+  enclaveWritePayload,
+  passwordChangePayload,
+  type Enclave,
+  type KdfParams,
+} from '../../shared/protocol'
+import { CacheCorruptError, CacheKeyError, openCache, type LocalCache } from '../cache'
+import {
+  LoginNameError,
+  WrongPasswordError,
+  deriveLoginSecrets,
+  exportIdentity,
+  generateIdentity,
+  importIdentity,
+  loadSodium,
+  loginHandle,
+  newSalt,
+  publicIdentity,
+  randomKey,
+  signPayloadB64,
+  validateLoginName,
+  wipe,
+  type Identity,
+  type LoginSecrets,
+} from '../crypto'
+import { StoreClient } from '../net/http-client'
+import type { UnlockedSession } from '../session'
+import { DEFAULT_SETTINGS, type VaultData } from '../vault-model'
+import { AutoLock } from './auto-lock'
+import {
+  WRONG_CREDENTIALS,
+  WRONG_PASSWORD,
+  isApiError,
+  lockedError,
+  signedOutError,
+  toParacordError,
+} from './errors'
+import { ProfileStore, type StoredProfile } from './profile-store'
+import { SignInRequiredError, UnlockedSessionImpl } from './unlocked-session'
+import {
+  challengeLogin,
+  openVaultData,
+  publicKeyB64,
+  sealVaultData,
+  signVaultWrite,
+  writtenVault,
+} from './vault-io'
+
+export interface AccountServiceOptions {
+  /** The app's data folder; profiles live in `<dataDir>/profiles/`. */
+  readonly dataDir: string
+  /** The backend new accounts register on and log in to (a known account keeps its own). */
+  readonly serverUrl: string
+  /** Argon2id parameters for new accounts and password changes. */
+  readonly kdf?: KdfParams
+  readonly now?: () => number
+  /** Every change of the auth state, whatever caused it (a call, auto-lock, a refused key). */
+  readonly onAuthChanged?: (state: AuthState) => void
+  /** The vault changed (a write here, or a newer vault another device wrote). */
+  readonly onVaultChanged?: (vault: Readonly<VaultData>) => void
+  /** Runs just before a session's secrets are wiped, so services can stop using it. */
+  readonly onBeforeLock?: (session: UnlockedSession) => void
+  /** Failures in background work that no caller awaits. */
+  readonly onError?: (error: unknown) => void
+  /** Per-request timeout of the HTTP client. */
+  readonly requestTimeoutMs?: number
+}
+
+export class AccountService {
+  readonly profiles: ProfileStore
+  private readonly serverUrl: string
+  private readonly kdf: KdfParams
+  private readonly now: () => number
+  private readonly onAuthChanged: (state: AuthState) => void
+  private readonly onError: (error: unknown) => void
+  private readonly autoLock: AutoLock
+  private session: UnlockedSessionImpl | null = null
+  private background: Promise<void> = Promise.resolve()
+
+  constructor(private readonly options: AccountServiceOptions) {
+    this.profiles = new ProfileStore(options.dataDir)
+    this.serverUrl = options.serverUrl
+    this.kdf = options.kdf ?? { ...DEFAULT_KDF }
+    this.now = options.now ?? (() => Date.now())
+    this.onAuthChanged = options.onAuthChanged ?? (() => {})
+    this.onError = options.onError ?? ((error) => console.error('account:', error))
+    this.autoLock = new AutoLock({
+      minutes: () =>
+        this.session?.isWiped === false ? this.session.vault().settings.autoLockMinutes : 0,
+      onExpire: () => this.lock(),
+      now: this.now,
+    })
+  }
+
+  // --- state -------------------------------------------------------------------------------
+
+  authState(): AuthState {
+    if (this.session !== null)
+      return { status: 'unlocked', name: this.session.name, userId: this.session.userId }
+    const profile = this.profiles.lastAccount()
+    if (profile !== null) return { status: 'locked', name: profile.name, userId: profile.userId }
+    return { status: 'signed_out', name: null, userId: null }
+  }
+
+  /** The unlocked session; ParacordError 'locked' (or 'signed_out') otherwise. */
+  current(): UnlockedSession {
+    return this.requireSession()
+  }
+
+  /** Marks user activity, postponing auto-lock. */
+  touch(): void {
+    this.autoLock.touch()
+  }
+
+  /** Resolves when the background work started by the last unlock (reconnect, vault refresh) ends. */
+  settled(): Promise<void> {
+    return this.background
+  }
+
+  // --- register, login, unlock ------------------------------------------------------------
+
+  async register(name: string, password: string): Promise<UnlockedSession> {
+    await loadSodium()
+    const normalised = requireLoginName(name)
+    const handle = loginHandle(normalised)
+    // 1. Fresh salt, password-derived secrets, a new identity and cache key.
+    const salt = await newSalt()
+    const secrets = await deriveLoginSecrets(password, salt, this.kdf)
+    const identity = generateIdentity()
+    const cacheKey = randomKey()
+    let handedOver = false
+    try {
+      const vault: VaultData = {
+        v: 1,
+        userId: identity.userId,
+        identity: exportIdentity(identity),
+        cacheKey: toBase64Url(cacheKey),
+        profile: { displayName: normalised, status: '' },
+        settings: { ...DEFAULT_SETTINGS },
+        servers: {},
+      }
+      // 2. The first vault, sealed and signed by the login key that will own it.
+      const loginPublicKey = publicKeyB64(secrets.loginKeys)
+      const body = sealVaultData(vault, secrets.vaultKey, handle)
+      const signature = signVaultWrite(
+        { handle, version: 1, ownerKey: loginPublicKey, body },
+        secrets.loginKeys.privateKey,
+      )
+      const client = this.newClient(this.serverUrl)
+      try {
+        await client.register({
+          handle,
+          loginPublicKey,
+          salt: toBase64Url(salt),
+          kdf: this.kdf,
+          vault: { body, signature },
+        })
+      } catch (error) {
+        if (isApiError(error, 'already_exists'))
+          throw new ParacordError('name_taken', 'This name is taken: choose another one')
+        throw error
+      }
+      // 3. Log in, publish the public identity, then save the profile and open the cache.
+      const login = await challengeLogin(client, handle, secrets.loginKeys)
+      await publishIdentity(client, identity)
+      const profile: StoredProfile = {
+        v: 1,
+        name: normalised,
+        handle,
+        accountId: login.accountId,
+        userId: identity.userId,
+        serverUrl: this.serverUrl,
+        salt: toBase64Url(salt),
+        kdf: { ...this.kdf },
+        vault: login.vault,
+      }
+      const session = await this.startSession({
+        profile,
+        secrets,
+        vault,
+        identity,
+        cacheKey,
+        client,
+        login,
+      })
+      handedOver = true
+      return session
+    } catch (error) {
+      throw toParacordError(error, 'Registering')
+    } finally {
+      if (!handedOver)
+        wipe(
+          secrets.vaultKey,
+          secrets.loginKeys.privateKey,
+          identity.signing.privateKey,
+          identity.box.privateKey,
+          cacheKey,
+        )
+    }
+  }
+
+  async login(name: string, password: string): Promise<UnlockedSession> {
+    await loadSodium()
+    const normalised = requireLoginName(name)
+    const handle = loginHandle(normalised)
+    const client = this.newClient(this.serverUrl)
+    let secrets: LoginSecrets | null = null
+    let handedOver = false
+    try {
+      // 1. The account's salt (unknown names get a stable fake one, so this reveals nothing).
+      const { salt, kdf } = await client.getSalt(handle)
+      secrets = await deriveLoginSecrets(password, fromBase64Url(salt), kdf)
+      // 2. Challenge–response. The backend answers one refusal for an unknown name and a
+      //    wrong password alike, so names cannot be enumerated, and we cannot tell them apart.
+      let login
+      try {
+        login = await challengeLogin(client, handle, secrets.loginKeys)
+      } catch (error) {
+        if (isApiError(error, 'invalid_credentials'))
+          throw new ParacordError('wrong_password', WRONG_CREDENTIALS)
+        throw error
+      }
+      // 3. The login key was right, so the vault must open with the vault key of the same
+      //    password; if it does not, the stored vault is damaged.
+      const vault = openDamagedAware(login.vault, secrets.vaultKey, handle)
+      const identity = importIdentity(vault.identity)
+      const cacheKey = fromBase64Url(vault.cacheKey)
+      await publishIdentity(client, identity).catch((error: unknown) => this.onError(error))
+      // 4. A profile left by a deleted namesake (another account id) goes, cache and all.
+      const existing = this.readProfileQuietly(handle)
+      if (existing !== null && existing.accountId !== login.accountId) this.profiles.remove(handle)
+      const profile: StoredProfile = {
+        v: 1,
+        name: normalised,
+        handle,
+        accountId: login.accountId,
+        userId: vault.userId,
+        serverUrl: this.serverUrl,
+        salt,
+        kdf,
+        vault: login.vault,
+      }
+      const session = await this.startSession({
+        profile,
+        secrets,
+        vault,
+        identity,
+        cacheKey,
+        client,
+        login,
+      })
+      handedOver = true
+      return session
+    } catch (error) {
+      throw toParacordError(error, 'Signing in')
+    } finally {
+      if (!handedOver && secrets) wipe(secrets.vaultKey, secrets.loginKeys.privateKey)
+    }
+  }
+
+  /**
+   * Unlocks the last account OFFLINE, from its local profile: the password re-derives the keys
+   * that open the stored vault. Then, in the background, it reconnects and takes a newer vault.
+   */
+  async unlock(password: string): Promise<UnlockedSession> {
+    await loadSodium()
+    if (this.session !== null) return this.session
+    const profile = this.profiles.lastAccount()
+    if (profile === null) throw new ParacordError('unknown_account', 'No account on this device')
+    // The server refused this device's key earlier (password changed elsewhere): sign in anew.
+    if (profile.signInRequired) return this.login(profile.name, password)
+    const secrets = await deriveLoginSecrets(password, fromBase64Url(profile.salt), profile.kdf)
+    let handedOver = false
+    try {
+      let vault: VaultData
+      try {
+        vault = openVaultData(profile.vault.body, secrets.vaultKey, profile.handle)
+      } catch (error) {
+        if (error instanceof WrongPasswordError)
+          throw new ParacordError('wrong_password', WRONG_PASSWORD)
+        throw error
+      }
+      const identity = importIdentity(vault.identity)
+      const cacheKey = fromBase64Url(vault.cacheKey)
+      const client = this.newClient(profile.serverUrl)
+      const session = await this.startSession({
+        profile,
+        secrets,
+        vault,
+        identity,
+        cacheKey,
+        client,
+      })
+      handedOver = true
+      this.background = this.reconnect(session)
+      return session
+    } catch (error) {
+      throw toParacordError(error, 'Unlocking')
+    } finally {
+      if (!handedOver) wipe(secrets.vaultKey, secrets.loginKeys.privateKey)
+    }
+  }
+
+  // --- lock, logout ------------------------------------------------------------------------
+
+  /** Wipes every secret and closes the cache; the profile stays, so the app shows "locked". */
+  lock(): AuthState {
+    const session = this.session
+    if (session === null) return this.authState()
+    this.session = null
+    this.autoLock.stop()
+    try {
+      this.options.onBeforeLock?.(session)
+    } catch (error) {
+      this.onError(error)
+    }
+    session.wipe()
+    return this.changed()
+  }
+
+  /**
+   * Signs out and REMOVES THE ACCOUNT'S DATA FROM THIS DEVICE: the profile folder with the
+   * local vault copy and the cache (messages, outbox) are deleted. The account stays on the
+   * server; logging in again restores the vault. Logging out while locked cannot end the
+   * server session (its token is sealed in the cache); it expires on its own.
+   */
+  async logout(): Promise<AuthState> {
+    const session = this.session
+    if (session !== null) {
+      try {
+        await session.client.logout()
+      } catch {
+        // Unreachable or already ended: the device forgets the token either way.
+      }
+    }
+    const handle = session?.handle ?? this.profiles.lastAccountHandle()
+    this.lock()
+    if (handle !== null) this.profiles.remove(handle)
+    this.profiles.clearLastAccount()
+    return this.changed()
+  }
+
+  // --- password and deletion ---------------------------------------------------------------
+
+  /**
+   * Changes the password: a new salt and login key, the vault re-sealed under the new vault key
+   * (version + 1, signed by the old login key, with a proof by the new one). The server ends
+   * every other session of the account; this one keeps working.
+   */
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    const session = this.requireSession()
+    await this.verifyPassword(session, currentPassword)
+    try {
+      await session.ensureOnline()
+      const salt = await newSalt()
+      const next = await deriveLoginSecrets(newPassword, salt, this.kdf)
+      let handedOver = false
+      try {
+        await session.exclusive(async () => {
+          for (let attempt = 0; ; attempt++) {
+            const current = session.storedProfile().vault
+            // 1. The vault re-sealed under the new key, one version on, owned by the new login key.
+            const version = current.version + 1
+            const ownerKey = publicKeyB64(next.loginKeys)
+            const body = sealVaultData(
+              structuredClone(session.vault()),
+              next.vaultKey,
+              session.handle,
+            )
+            // 2. Signed by the old login key (the current owner); the new key proves possession.
+            const signature = signVaultWrite(
+              { handle: session.handle, version, ownerKey, body },
+              session.loginKeys().privateKey,
+            )
+            const proof = signPayloadB64(
+              passwordChangePayload({ handle: session.handle, loginPublicKey: ownerKey, version }),
+              next.loginKeys.privateKey,
+            )
+            try {
+              await session.client.changePassword({
+                loginPublicKey: ownerKey,
+                salt: toBase64Url(salt),
+                kdf: this.kdf,
+                vault: { version, body, signature },
+                proof,
+              })
+            } catch (error) {
+              // 3. Another device wrote the vault meanwhile: take it and try once more.
+              if (isApiError(error, 'version_conflict') && attempt === 0) {
+                session.adoptIfNewer(await session.client.getEnclave(session.handle))
+                continue
+              }
+              throw error
+            }
+            // 4. The session now holds the new secrets; the local profile the new salt and vault.
+            session.replaceLoginSecrets(next, {
+              salt: toBase64Url(salt),
+              kdf: { ...this.kdf },
+              vault: writtenVault(
+                session.handle,
+                { version, ownerKey, body, signature },
+                this.now(),
+              ),
+            })
+            handedOver = true
+            return
+          }
+        })
+      } finally {
+        if (!handedOver) wipe(next.vaultKey, next.loginKeys.privateKey)
+      }
+    } catch (error) {
+      throw toParacordError(error, 'Changing the password')
+    }
+  }
+
+  /** Deletes the account on the server (after the password and a fresh challenge) and on this device. */
+  async deleteAccount(password: string): Promise<AuthState> {
+    const session = this.requireSession()
+    await this.verifyPassword(session, password)
+    try {
+      await session.ensureOnline()
+      const { challengeId, nonce } = await session.client.challenge(session.handle)
+      const signature = signPayloadB64(
+        accountDeletePayload({ handle: session.handle, challengeId, nonce }),
+        session.loginKeys().privateKey,
+      )
+      await session.client.deleteAccount({ challengeId, signature })
+    } catch (error) {
+      throw toParacordError(error, 'Deleting the account')
+    }
+    const handle = session.handle
+    this.lock()
+    this.profiles.remove(handle)
+    this.profiles.clearLastAccount()
+    return this.changed()
+  }
+
+  // --- internals ---------------------------------------------------------------------------
+
+  private async startSession(parts: {
+    profile: StoredProfile
+    secrets: LoginSecrets
+    vault: VaultData
+    identity: Identity
+    cacheKey: Uint8Array
+    client: StoreClient
+    login?: { token: string; expiresAt: number }
+  }): Promise<UnlockedSessionImpl> {
+    // 1. Another account still unlocked is locked only now, once this one is known to work.
+    if (this.session !== null) this.lock()
+    // 2. The profile first, so a crash after this still leaves an account that unlocks.
+    this.profiles.write(parts.profile)
+    this.profiles.setLastAccount(parts.profile.handle)
+    // 3. The cache, sealed with the vault's cache key.
+    const cache = await this.openCacheOrRebuild(
+      this.profiles.cachePathOf(parts.profile.handle),
+      parts.cacheKey,
+    )
+    const session = new UnlockedSessionImpl({
+      ...parts,
+      cache,
+      profiles: this.profiles,
+      now: this.now,
+      onVaultChanged: (vault) => {
+        this.autoLock.reschedule()
+        this.options.onVaultChanged?.(vault)
+      },
+      onError: this.onError,
+    })
+    this.session = session
+    this.autoLock.start()
+    this.changed()
+    return session
+  }
+
+  /**
+   * The cache only mirrors the server; a cache that does not open with the vault's key (left by
+   * an older install) or is damaged is replaced by an empty one rather than locking the user out.
+   */
+  private async openCacheOrRebuild(path: string, cacheKey: Uint8Array): Promise<LocalCache> {
+    try {
+      return await openCache({ path, cacheKey, now: this.now, onError: this.onError })
+    } catch (error) {
+      if (!(error instanceof CacheKeyError || error instanceof CacheCorruptError)) throw error
+      this.onError(error)
+      for (const suffix of ['', '-wal', '-shm'])
+        if (existsSync(path + suffix)) rmSync(path + suffix, { force: true })
+      return openCache({ path, cacheKey, now: this.now, onError: this.onError })
+    }
+  }
+
+  /** After an offline unlock: reconnect and refresh the vault; react if the key was refused. */
+  private async reconnect(session: UnlockedSessionImpl): Promise<void> {
+    try {
+      await session.ensureOnline()
+    } catch (error) {
+      if (session.isWiped) return
+      if (error instanceof SignInRequiredError) {
+        // Another device changed the password (or deleted the account): this device's vault
+        // copy is stale. Lock, and let the next unlock sign in online with the new password.
+        this.profiles.write({ ...session.storedProfile(), signInRequired: true })
+        if (this.session === session) this.lock()
+        return
+      }
+      if (error instanceof ParacordError && error.code === 'server_unreachable') return
+      this.onError(error)
+    }
+  }
+
+  private async verifyPassword(session: UnlockedSessionImpl, password: string): Promise<void> {
+    const profile = session.storedProfile()
+    const check = await deriveLoginSecrets(password, fromBase64Url(profile.salt), profile.kdf)
+    try {
+      openVaultData(profile.vault.body, check.vaultKey, profile.handle)
+    } catch (error) {
+      if (error instanceof WrongPasswordError)
+        throw new ParacordError('wrong_password', WRONG_PASSWORD)
+      throw toParacordError(error, 'Checking the password')
+    } finally {
+      wipe(check.vaultKey, check.loginKeys.privateKey)
+    }
+  }
+
+  private requireSession(): UnlockedSessionImpl {
+    if (this.session !== null) return this.session
+    throw this.profiles.lastAccount() !== null ? lockedError() : signedOutError()
+  }
+
+  private readProfileQuietly(handle: string): StoredProfile | null {
+    try {
+      return this.profiles.read(handle)
+    } catch {
+      return null
+    }
+  }
+
+  private newClient(baseUrl: string): StoreClient {
+    return new StoreClient({ baseUrl, timeoutMs: this.options.requestTimeoutMs })
+  }
+
+  private changed(): AuthState {
+    const state = this.authState()
+    try {
+      this.onAuthChanged(state)
+    } catch (error) {
+      this.onError(error)
+    }
+    return state
+  }
+}
+
+function requireLoginName(name: string): string {
+  try {
+    return validateLoginName(name)
+  } catch (error) {
+    if (error instanceof LoginNameError) throw new ParacordError('invalid_input', error.message)
+    throw error
+  }
+}
+
+/** Opens the vault a successful login returned; failing to is damage, not a wrong password. */
+function openDamagedAware(enclave: Enclave, vaultKey: Uint8Array, handle: string): VaultData {
+  try {
+    return openVaultData(enclave.body, vaultKey, handle)
+  } catch (error) {
+    throw new ParacordError(
+      'internal',
+      `The account's vault is damaged and cannot be opened (${error instanceof Error ? error.message : String(error)})`,
+    )
+  }
+}
+
+/**
+ * Publishes the public identity enclave (id = user id, owner = the identity signing key) unless
+ * it is already there, so a registration interrupted after the account was made heals at login.
+ */
+async function publishIdentity(client: StoreClient, identity: Identity): Promise<void> {
+  try {
+    await client.getEnclave(identity.userId)
+    return
+  } catch (error) {
+    if (!isApiError(error, 'not_found')) throw error
+  }
+  const ownerKey = toBase64Url(identity.signing.publicKey)
+  const body = toBase64Url(utf8(JSON.stringify(publicIdentity(identity))))
+  const signature = signPayloadB64(
+    enclaveWritePayload({
+      id: identity.userId,
+      kind: 'identity',
+      version: 1,
+      ownerKey,
+      expiresAt: null,
+      body,
+    }),
+    identity.signing.privateKey,
+  )
+  try {
+    await client.createEnclave({
+      id: identity.userId,
+      kind: 'identity',
+      ownerKey,
+      body,
+      expiresAt: null,
+      signature,
+    })
+  } catch (error) {
+    if (!isApiError(error, 'already_exists')) throw error
+  }
+}

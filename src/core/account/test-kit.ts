@@ -1,0 +1,88 @@
+// For the account and peer tests: the real backend on 127.0.0.1 with a temporary SQLite file,
+// and "devices" (an AccountService over its own temporary data folder).
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { AuthState } from '../../shared/api'
+import type { KdfParams } from '../../shared/protocol'
+import { startServer, type RunningServer } from '../../server'
+import { AccountService } from './account-service'
+
+/** The cheapest parameters the KDF accepts: tests derive many times. */
+export const TEST_KDF: KdfParams = { alg: 'argon2id13', opsLimit: 2, memLimit: 64 * 1024 * 1024 }
+
+export interface Backend {
+  readonly url: string
+  stop(): Promise<void>
+}
+
+export interface Device {
+  readonly dataDir: string
+  readonly account: AccountService
+  /** Every state the service reported, in order. */
+  readonly states: AuthState[]
+  readonly errors: unknown[]
+}
+
+const folders: string[] = []
+const backends: RunningServer[] = []
+
+export function tempFolder(prefix: string): string {
+  const folder = mkdtempSync(join(tmpdir(), `paracord-${prefix}-`))
+  folders.push(folder)
+  return folder
+}
+
+export async function startBackend(): Promise<Backend> {
+  const server = await startServer({
+    db: `sqlite:${join(tempFolder('store'), 'store.db')}`,
+    port: 0,
+    logLevel: 'silent',
+    rateLimitPerMinute: 100_000,
+  })
+  backends.push(server)
+  return { url: server.url, stop: () => server.close() }
+}
+
+/** A URL where nothing listens: a backend started and stopped again. */
+export async function deadUrl(): Promise<string> {
+  const backend = await startBackend()
+  await backend.stop()
+  return backend.url
+}
+
+export function newDevice(serverUrl: string, dataDir = tempFolder('device')): Device {
+  const states: AuthState[] = []
+  const errors: unknown[] = []
+  const account = new AccountService({
+    dataDir,
+    serverUrl,
+    kdf: TEST_KDF,
+    onAuthChanged: (state) => states.push(state),
+    onError: (error) => errors.push(error),
+  })
+  return { dataDir, account, states, errors }
+}
+
+let counter = 0
+/** A login name no other test uses. */
+export const uniqueName = (base = 'user'): string => `${base}-${process.pid}-${++counter}`
+
+/** Locks every device, stops every backend and deletes every temporary folder. */
+export async function cleanUp(devices: readonly Device[] = []): Promise<void> {
+  for (const device of devices) device.account.lock()
+  for (const device of devices) await device.account.settled()
+  await Promise.all(backends.splice(0).map((server) => server.close()))
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true })
+  // Background work (reconnects, profile writes) must not have failed unnoticed.
+  const unexpected = devices.flatMap((device) => device.errors)
+  if (unexpected.length > 0)
+    throw new Error(`background failures: ${unexpected.map(String).join('; ')}`)
+}
+
+/** The error a promise rejects with (null if it resolves). */
+export const failure = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => null,
+    (error: unknown) => error,
+  )

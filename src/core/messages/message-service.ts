@@ -1,0 +1,416 @@
+// Messages: compose (through the outbox), receive from sync, list from the cache, unread
+// counts, and burning. A shard that does not open under its own stream, id, burn time and
+// epoch, or whose author is not the member the spine pinned, is rejected and counted, never
+// shown.
+import {
+  ParacordError,
+  type ApiInput,
+  type MessageInfo,
+  type MessagePage,
+} from '../../shared/api'
+import type { Shard } from '../../shared/protocol'
+import type { CachedMessage, Unsubscribe } from '../cache'
+import { canPost } from '../spine'
+import type { CoreEvents } from '../events'
+import { openItem, ShardRejected } from '../shard-codec'
+import type { UnlockedSession } from '../session'
+import { randomId } from '../servers/ids'
+import type { ServerService } from '../servers/server-service'
+import {
+  messageInfo,
+  parseItem,
+  type ChannelItem,
+  type OutboxData,
+  type StoredMessage,
+} from './message-items'
+import { Outbox } from './outbox'
+
+/** How far back unread messages are counted (the view shows "200+" beyond). */
+const UNREAD_WINDOW = 200
+
+export interface MessageServiceOptions {
+  readonly session: UnlockedSession
+  readonly events: CoreEvents
+  readonly servers: ServerService
+}
+
+interface Where {
+  readonly serverId: string
+  readonly channelId: string
+}
+
+export class MessageService {
+  private readonly session: UnlockedSession
+  private readonly events: CoreEvents
+  private readonly servers: ServerService
+  private readonly outbox: Outbox
+  /** Where each message shown or stored lives, so a burn can name its channel. */
+  private readonly locations = new Map<string, Where>()
+  private readonly unreadMemo = new Map<string, number>()
+  private readonly outboxListeners = new Set<() => void>()
+  private readonly stopBurn: Unsubscribe
+  private rejected = 0
+
+  constructor(options: MessageServiceOptions) {
+    this.session = options.session
+    this.events = options.events
+    this.servers = options.servers
+    this.outbox = new Outbox(this.session, this.servers, {
+      sent: (id, data, seq) => this.onSent(id, data, seq),
+      dropped: (id, data) => this.onDropped(id, data),
+      sizeChanged: () => this.outboxListeners.forEach((listener) => listener()),
+    })
+    this.stopBurn = this.session.cache.onBurn((ids) => this.onBurn(ids))
+    this.servers.setUnreadSource((serverId, channelId) => this.unreadCount(serverId, channelId))
+  }
+
+  // --- the API --------------------------------------------------------------------------------
+
+  async sendMessage(input: ApiInput<'sendMessage'>): Promise<MessageInfo> {
+    const { serverId, channelId, text } = input
+    const channel = this.requirePostable(serverId, channelId)
+    // 1. A random id (the shard id), sent now, burning after the channel's time.
+    const id = randomId()
+    const sentAt = this.session.now()
+    const burnAt = sentAt + channel.burnSeconds * 1000
+    // 2. Sealed and queued on disk first, shown as pending.
+    const data = this.outbox.compose(id, serverId, channelId, burnAt, {
+      type: 'message',
+      text,
+      sentAt,
+    })
+    this.outbox.enqueue(id, data)
+    const pending = this.pendingInfo(id, data)
+    this.locations.set(id, { serverId, channelId })
+    this.events.emit('messagesChanged', { serverId, channelId, messages: [pending] })
+    // 3. Posted now, or still pending, to go when back online.
+    const outcome = await this.outbox.post(id, data)
+    if (outcome.status === 'sent')
+      return this.infoOf(id) ?? { ...pending, delivery: 'sent', seq: outcome.seq }
+    if (outcome.status === 'dropped')
+      throw new ParacordError('forbidden', `Not sent: ${outcome.reason}.`)
+    return pending
+  }
+
+  async editMessage(input: ApiInput<'editMessage'>): Promise<MessageInfo> {
+    const { serverId, channelId, messageId, text } = input
+    this.requirePostable(serverId, channelId)
+    const target = this.ownMessage(channelId, messageId, 'edit')
+    const editedAt = this.session.now()
+    // Shown at once; the edit burns with its message.
+    this.store(target.id, target.seq, target.burnAt!, { ...target.data, text, editedAt })
+    await this.queue(serverId, channelId, target.burnAt!, {
+      type: 'edit',
+      target: messageId,
+      text,
+      editedAt,
+    })
+    const info = this.infoOf(messageId)!
+    this.events.emit('messagesChanged', { serverId, channelId, messages: [info] })
+    return info
+  }
+
+  async deleteMessage(input: ApiInput<'deleteMessage'>): Promise<void> {
+    const { serverId, channelId, messageId } = input
+    this.requirePostable(serverId, channelId)
+    const target = this.ownMessage(channelId, messageId, 'delete')
+    this.session.cache.deleteMessage(messageId)
+    this.forgetUnread(channelId)
+    this.events.emit('messagesDeleted', { serverId, channelId, ids: [messageId] })
+    await this.queue(serverId, channelId, target.burnAt!, { type: 'delete', target: messageId })
+  }
+
+  /** The newest page (or the page before `beforeSeq`), oldest first; pending ones last. */
+  listMessages(input: ApiInput<'listMessages'>): MessagePage {
+    const { serverId, channelId, ...options } = input
+    this.requireChannel(serverId, channelId)
+    const rows = this.session.cache.listMessages<StoredMessage>(channelId, {
+      beforeSeq: options.beforeSeq,
+      limit: options.limit + 1,
+    })
+    const hasOlder = rows.length > options.limit
+    const messages = rows.slice(hasOlder ? 1 : 0).map((row) => this.rowInfo(row))
+    if (options.beforeSeq === undefined)
+      for (const item of this.outbox.pending(channelId))
+        if (item.data.item.type === 'message') messages.push(this.pendingInfo(item.id, item.data))
+    return { messages, hasOlder }
+  }
+
+  markRead(serverId: string, channelId: string): void {
+    this.requireChannel(serverId, channelId)
+    const newest = this.session.cache.listMessages(channelId, { limit: 1 })[0]?.seq ?? 0
+    const seq = Math.max(newest, this.session.cache.getCursor(channelId) ?? 0)
+    this.session.cache.setValue(readKey(channelId), seq)
+    this.forgetUnread(channelId)
+  }
+
+  unreadCount(_serverId: string, channelId: string): number {
+    const known = this.unreadMemo.get(channelId)
+    if (known !== undefined) return known
+    const lastRead = this.session.cache.getValue<number>(readKey(channelId)) ?? 0
+    const count = this.session.cache
+      .listMessages<StoredMessage>(channelId, { limit: UNREAD_WINDOW })
+      .filter((m) => m.seq > lastRead && m.data.authorId !== this.session.userId).length
+    this.unreadMemo.set(channelId, count)
+    return count
+  }
+
+  /** Shards refused since start: forged, moved, re-timed, or by someone not a member. */
+  rejectedCount(): number {
+    return this.rejected
+  }
+
+  outboxSize(): number {
+    return this.outbox.size()
+  }
+
+  onOutboxChanged(listener: () => void): Unsubscribe {
+    this.outboxListeners.add(listener)
+    return () => this.outboxListeners.delete(listener)
+  }
+
+  /** Sends what was composed offline (sync calls this when online). */
+  flushOutbox(): Promise<void> {
+    return this.outbox.flush()
+  }
+
+  close(): void {
+    this.stopBurn()
+    this.outboxListeners.clear()
+  }
+
+  // --- receiving ------------------------------------------------------------------------------
+
+  /** One shard of a channel, in seq order; the cursor moves once it is processed. */
+  async receiveShard(serverId: string, channelId: string, shard: Shard): Promise<void> {
+    const cursor = this.session.cache.getCursor(channelId) ?? 0
+    if (shard.seq <= cursor) return
+    const problem = await this.apply(serverId, channelId, shard)
+    if (problem !== null) this.rejected++
+    this.session.cache.setCursor(channelId, shard.seq)
+  }
+
+  /** Applies a shard; returns why it was rejected, or null. */
+  private async apply(serverId: string, channelId: string, shard: Shard): Promise<string | null> {
+    // 1. Open it under its own stream, id, burn time and epoch, and check the author signature.
+    const opened = await this.open(serverId, channelId, shard)
+    if (typeof opened === 'string') return opened
+    // 2. The author must be the member the spine pinned, with that key.
+    if (!(await this.isPinnedAuthor(serverId, opened.author, opened.authorKey, opened.epoch)))
+      return 'the author is not a member with this key'
+    const item = parseItem(opened.payload)
+    if (!item || shard.burnAt === null) return 'not an item this version understands'
+    // 3. Apply it.
+    const state = this.servers.spineState(serverId)
+    const authorName = state.members.get(opened.author)?.displayName ?? 'former member'
+    switch (item.type) {
+      case 'message': {
+        if (shard.burnAt <= item.sentAt) return 'burns before it was sent'
+        this.store(shard.id, shard.seq, shard.burnAt, {
+          serverId,
+          channelId,
+          authorId: opened.author,
+          authorName,
+          text: item.text,
+          sentAt: item.sentAt,
+          editedAt: null,
+        })
+        this.outbox.settle(shard.id)
+        const info = this.infoOf(shard.id)
+        if (info) this.events.emit('messagesChanged', { serverId, channelId, messages: [info] })
+        return null
+      }
+      case 'edit': {
+        const target = this.session.cache.getMessage<StoredMessage>(item.target)
+        if (!target || target.stream !== channelId) return null
+        if (target.data.authorId !== opened.author) return 'an edit of someone else’s message'
+        if (target.burnAt !== shard.burnAt) return 'an edit that does not burn with its message'
+        this.store(target.id, target.seq, target.burnAt, {
+          ...target.data,
+          text: item.text,
+          editedAt: item.editedAt,
+        })
+        const info = this.infoOf(target.id)
+        if (info) this.events.emit('messagesChanged', { serverId, channelId, messages: [info] })
+        return null
+      }
+      case 'delete': {
+        const target = this.session.cache.getMessage<StoredMessage>(item.target)
+        if (!target || target.stream !== channelId) return null
+        if (target.data.authorId !== opened.author) return 'a deletion of someone else’s message'
+        this.session.cache.deleteMessage(target.id)
+        this.forgetUnread(channelId)
+        this.events.emit('messagesDeleted', { serverId, channelId, ids: [target.id] })
+        return null
+      }
+    }
+  }
+
+  private async open(serverId: string, channelId: string, shard: Shard) {
+    const binding = { stream: channelId, shardId: shard.id, burnAt: shard.burnAt }
+    const keyFor = (epoch: number) =>
+      this.servers.keyring.streamKeys(serverId, channelId, epoch)?.contentKey ?? null
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return openItem(binding, shard.body, keyFor)
+      } catch (error) {
+        if (!(error instanceof ShardRejected)) throw error
+        // A newer epoch than known: the spine may hold the rotation not read yet.
+        if (error.reason !== 'unknown_epoch' || attempt > 0) return error.message
+        await this.servers.catchUp(serverId)
+      }
+    }
+  }
+
+  private async isPinnedAuthor(
+    serverId: string,
+    author: string,
+    authorKey: string,
+    epoch: number,
+  ): Promise<boolean> {
+    const check = () => {
+      const state = this.servers.spineState(serverId)
+      const member = state.members.get(author)
+      if (member) return member.signKey === authorKey
+      // A member who left since: their messages from before the rotation that followed.
+      return this.servers.pinnedKey(serverId, author) === authorKey && epoch < state.epoch
+    }
+    if (check()) return true
+    // The join may be in the spine but not read yet.
+    await this.servers.catchUp(serverId)
+    return check()
+  }
+
+  // --- helpers --------------------------------------------------------------------------------
+
+  private async queue(serverId: string, channelId: string, burnAt: number, item: ChannelItem) {
+    const id = randomId()
+    const data = this.outbox.compose(id, serverId, channelId, burnAt, item)
+    this.outbox.enqueue(id, data)
+    const outcome = await this.outbox.post(id, data)
+    if (outcome.status === 'dropped')
+      throw new ParacordError('forbidden', `Not sent: ${outcome.reason}.`)
+  }
+
+  private onSent(id: string, data: OutboxData, seq: number): void {
+    if (data.item.type !== 'message') return
+    if (!this.session.cache.getMessage(id)) {
+      this.store(id, seq, data.burnAt, {
+        serverId: data.serverId,
+        channelId: data.channelId,
+        authorId: this.session.userId,
+        authorName: this.myName(data.serverId),
+        text: data.item.text,
+        sentAt: data.item.sentAt,
+        editedAt: null,
+      })
+    }
+    const info = this.infoOf(id)
+    if (info)
+      this.events.emit('messagesChanged', {
+        serverId: data.serverId,
+        channelId: data.channelId,
+        messages: [info],
+      })
+  }
+
+  private onDropped(id: string, data: OutboxData): void {
+    if (data.item.type !== 'message') return
+    this.locations.delete(id)
+    const { serverId, channelId } = data
+    if (data.burnAt <= this.session.now())
+      this.events.emit('messagesBurned', { serverId, channelId, ids: [id] })
+    else this.events.emit('messagesDeleted', { serverId, channelId, ids: [id] })
+  }
+
+  private onBurn(ids: string[]): void {
+    const byChannel = new Map<string, Where & { ids: string[] }>()
+    for (const id of ids) {
+      const where = this.locations.get(id)
+      if (!where) continue
+      this.locations.delete(id)
+      this.forgetUnread(where.channelId)
+      let group = byChannel.get(where.channelId)
+      if (!group) byChannel.set(where.channelId, (group = { ...where, ids: [] }))
+      group.ids.push(id)
+    }
+    for (const { serverId, channelId, ids: burned } of byChannel.values())
+      this.events.emit('messagesBurned', { serverId, channelId, ids: burned })
+  }
+
+  private store(id: string, seq: number, burnAt: number, message: StoredMessage): void {
+    this.session.cache.putMessage({ id, stream: message.channelId, seq, burnAt, data: message })
+    this.locations.set(id, { serverId: message.serverId, channelId: message.channelId })
+    this.forgetUnread(message.channelId)
+  }
+
+  private infoOf(id: string): MessageInfo | null {
+    const row = this.session.cache.getMessage<StoredMessage>(id)
+    return row ? this.rowInfo(row) : null
+  }
+
+  private rowInfo(row: CachedMessage<StoredMessage>): MessageInfo {
+    this.locations.set(row.id, { serverId: row.data.serverId, channelId: row.data.channelId })
+    return messageInfo(row.id, row.data, row.burnAt!, row.seq, this.nameOf(row.data))
+  }
+
+  private pendingInfo(id: string, data: OutboxData): MessageInfo {
+    const item = data.item as Extract<ChannelItem, { type: 'message' }>
+    const message: StoredMessage = {
+      serverId: data.serverId,
+      channelId: data.channelId,
+      authorId: this.session.userId,
+      authorName: this.myName(data.serverId),
+      text: item.text,
+      sentAt: item.sentAt,
+      editedAt: null,
+    }
+    return messageInfo(id, message, data.burnAt, null, message.authorName)
+  }
+
+  private nameOf(message: StoredMessage): string {
+    const member = this.servers.spineState(message.serverId).members.get(message.authorId)
+    return member?.displayName ?? message.authorName
+  }
+
+  private myName(serverId: string): string {
+    const me = this.servers.spineState(serverId).members.get(this.session.userId)
+    return me?.displayName ?? this.session.vault().profile.displayName
+  }
+
+  private requireChannel(serverId: string, channelId: string) {
+    if (!this.servers.isServer(serverId))
+      throw new ParacordError('not_found', 'You are not in this server.')
+    const channel = this.servers.spineState(serverId).channels.get(channelId)
+    if (!channel) throw new ParacordError('not_found', 'This channel does not exist.')
+    return channel
+  }
+
+  private requirePostable(serverId: string, channelId: string) {
+    const channel = this.requireChannel(serverId, channelId)
+    if (!canPost(this.servers.spineState(serverId), this.session.userId, channelId))
+      throw new ParacordError('forbidden', 'You cannot post in this channel.')
+    return channel
+  }
+
+  private ownMessage(channelId: string, messageId: string, action: 'edit' | 'delete') {
+    const target = this.session.cache.getMessage<StoredMessage>(messageId)
+    if (!target || target.stream !== channelId) {
+      if (this.outbox.pending(channelId).some((i) => i.id === messageId))
+        throw new ParacordError(
+          'conflict',
+          `This message is still being sent; ${action} it once it is.`,
+        )
+      throw new ParacordError('not_found', 'This message does not exist (it may have burned).')
+    }
+    if (target.data.authorId !== this.session.userId)
+      throw new ParacordError('forbidden', `You can only ${action} your own messages.`)
+    return target
+  }
+
+  private forgetUnread(channelId: string): void {
+    this.unreadMemo.delete(channelId)
+  }
+}
+
+const readKey = (channelId: string) => `read:${channelId}`

@@ -1,0 +1,327 @@
+// Servers against the real backend: founding, channels, invites and joining, roles, leaving,
+// and spine entries a member has no authority to write.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ParacordError } from '../../shared/api'
+import { toBase64Url } from '../../shared/encoding'
+import { shardPayload } from '../../shared/protocol'
+import { signPayloadB64 } from '../crypto'
+import { randomKey } from '../crypto'
+import { createEntry, type KeyRotatedBody, type SpineBody } from '../spine'
+import { sealEnvelopes } from './envelopes'
+import { sealItem } from '../shard-codec'
+import { startBackend, newUser, waitFor, type Backend, type TestUser } from '../sync/test-world'
+import { randomId } from './ids'
+import { INVITE_LINK_PREFIX } from './invite-codec'
+
+let backend: Backend
+let olga: TestUser
+let alice: TestUser
+let bob: TestUser
+
+beforeAll(async () => {
+  backend = await startBackend()
+  ;[olga, alice, bob] = await Promise.all([
+    newUser(backend, 'olga'),
+    newUser(backend, 'alice'),
+    newUser(backend, 'bob'),
+  ])
+})
+
+afterAll(async () => {
+  await Promise.all([olga, alice, bob].map((u) => u?.dispose()))
+  await backend?.dispose()
+})
+
+async function rejection(promise: Promise<unknown>): Promise<ParacordError> {
+  try {
+    await promise
+  } catch (error) {
+    if (error instanceof ParacordError) return error
+    throw error
+  }
+  throw new Error('expected the call to fail')
+}
+
+/** Posts a spine entry the way a client would, bypassing the service's own checks. */
+async function postRawEntry(user: TestUser, serverId: string, body: SpineBody) {
+  const { head } = user.servers.spine.get(serverId)
+  const entry = createEntry(
+    head,
+    body,
+    { userId: user.session.userId, signKey: user.session.identity.signing },
+    Math.max(Date.now(), head?.at ?? 0),
+  )
+  const epoch = user.servers.keyring.currentEpoch(serverId)
+  const keys = user.servers.keyring.streamKeys(serverId, serverId, epoch)!
+  const shardId = randomId()
+  const sealed = sealItem(
+    { stream: serverId, shardId, burnAt: null },
+    epoch,
+    keys.contentKey,
+    {
+      userId: user.session.userId,
+      signPublicKey: user.session.identity.signing.publicKey,
+      signSecretKey: user.session.identity.signing.privateKey,
+    },
+    entry,
+  )
+  const signature = signPayloadB64(
+    shardPayload({ stream: serverId, id: shardId, burnAt: null, body: sealed }),
+    keys.post.privateKey,
+  )
+  await user.session.client.postShard(serverId, {
+    id: shardId,
+    body: sealed,
+    burnAt: null,
+    signature,
+  })
+}
+
+describe('a new server', () => {
+  it('starts with its founder as owner and a general text channel burning after a day', async () => {
+    const server = await olga.servers.createServer('Rope Club')
+    expect(server.name).toBe('Rope Club')
+    expect(server.myRole).toBe('owner')
+    expect(server.epoch).toBe(1)
+    expect(server.channels).toEqual([
+      expect.objectContaining({ name: 'general', kind: 'text', burnSeconds: 86_400 }),
+    ])
+    expect(server.members).toEqual([
+      expect.objectContaining({ userId: olga.session.userId, role: 'owner', displayName: 'olga' }),
+    ])
+    expect(server.permissions).toEqual({
+      canPost: true,
+      canManageChannels: true,
+      canInvite: true,
+      canRemoveMembers: true,
+      canChangeRoles: true,
+    })
+    expect(olga.servers.listServers()).toEqual([
+      { id: server.id, name: 'Rope Club', myRole: 'owner', unread: 0 },
+    ])
+    expect(olga.session.vault().servers[server.id]).toMatchObject({ epoch: 1 })
+  })
+})
+
+describe('invites and joining', () => {
+  let serverId: string
+
+  beforeAll(async () => {
+    serverId = (await olga.servers.createServer('Knots')).id
+  })
+
+  it('lets a user join by code and another by link, and both see the same server', async () => {
+    const invite = await olga.servers.createInvite(serverId, null, 3600)
+    expect(invite.link).toBe(INVITE_LINK_PREFIX + invite.code)
+    expect(invite).toMatchObject({ maxUses: null, uses: 0, revoked: false })
+
+    const joined = await alice.servers.joinByInvite(invite.code)
+    expect(joined.id).toBe(serverId)
+    expect(joined.myRole).toBe('member')
+    expect(joined.permissions.canManageChannels).toBe(false)
+    await bob.servers.joinByInvite(invite.link)
+
+    await waitFor(
+      () => olga.servers.getServer(serverId).members.length === 3,
+      'the owner to see both joins',
+    )
+    const names = olga.servers.getServer(serverId).members.map((m) => [m.displayName, m.role])
+    expect(names).toEqual([
+      ['olga', 'owner'],
+      ['alice', 'member'],
+      ['bob', 'member'],
+    ])
+    expect((await olga.servers.listInvites(serverId))[0]).toMatchObject({ id: invite.id, uses: 2 })
+  })
+
+  it('refuses an invite that is used up, revoked, expired or not an invite at all', async () => {
+    const carol = await newUser(backend, 'carol', false)
+    try {
+      const once = await olga.servers.createInvite(serverId, 1, null)
+      await carol.servers.joinByInvite(once.code)
+      await carol.servers.leaveServer(serverId)
+      const usedUp = await rejection(carol.servers.joinByInvite(once.code))
+      expect(usedUp.code).toBe('invite_invalid')
+      expect(usedUp.message).toContain('used up')
+
+      const revoked = await olga.servers.createInvite(serverId, null, null)
+      await olga.servers.revokeInvite(serverId, revoked.id)
+      const afterRevoke = await rejection(carol.servers.joinByInvite(revoked.link))
+      expect(afterRevoke.code).toBe('invite_invalid')
+      expect(afterRevoke.message).toMatch(/revoked/)
+      expect(
+        (await olga.servers.listInvites(serverId)).find((i) => i.id === revoked.id),
+      ).toMatchObject({
+        revoked: true,
+      })
+
+      const shortLived = await olga.servers.createInvite(serverId, null, 1)
+      await new Promise((resolve) => setTimeout(resolve, 1200))
+      const expired = await rejection(carol.servers.joinByInvite(shortLived.code))
+      expect(expired.code).toBe('invite_invalid')
+      expect(expired.message).toMatch(/expired/)
+
+      const garbage = await rejection(carol.servers.joinByInvite('paracord://invite/not-a-code'))
+      expect(garbage.code).toBe('invite_invalid')
+      const unknown = await rejection(carol.servers.joinByInvite(toBase64Url(new Uint8Array(32))))
+      expect(unknown.code).toBe('invite_invalid')
+      expect(unknown.message).toMatch(/unknown/)
+
+      // Nothing was half-joined along the way.
+      expect(carol.session.vault().servers[serverId]).toBeUndefined()
+      expect(carol.servers.listServers()).toEqual([])
+    } finally {
+      await carol.dispose()
+    }
+  })
+
+  it('keeps channel management to admins, and a promoted member becomes one', async () => {
+    const refused = await rejection(
+      alice.servers.createChannel(serverId, { name: 'alice', kind: 'text', burnSeconds: 60 }),
+    )
+    expect(refused.code).toBe('forbidden')
+
+    const channel = await olga.servers.createChannel(serverId, {
+      name: 'voice-room',
+      kind: 'voice',
+      burnSeconds: 60,
+    })
+    expect(channel).toMatchObject({ name: 'voice-room', kind: 'voice', burnSeconds: 60 })
+    const renamed = await olga.servers.updateChannel(serverId, channel.id, { name: 'lounge' })
+    expect(renamed.name).toBe('lounge')
+
+    // Promotion rotates the keys so the admin secret reaches the new admin.
+    await olga.servers.setRole(serverId, alice.session.userId, 'admin')
+    await waitFor(
+      () => alice.session.vault().servers[serverId]?.adminSecret != null,
+      'the admin secret to reach the new admin',
+    )
+    expect(alice.servers.getServer(serverId).myRole).toBe('admin')
+    const made = await alice.servers.createChannel(serverId, {
+      name: 'admins',
+      kind: 'text',
+      burnSeconds: 3600,
+    })
+    await waitFor(
+      () => bob.servers.getServer(serverId).channels.some((c) => c.id === made.id),
+      'the member to see the new channel',
+    )
+    await alice.servers.deleteChannel(serverId, made.id)
+    await waitFor(
+      () => !bob.servers.getServer(serverId).channels.some((c) => c.id === made.id),
+      'the member to see the channel go',
+    )
+    // Bob, a plain member, never received the admin secret.
+    expect(bob.session.vault().servers[serverId]?.adminSecret).toBeNull()
+    const renameServer = await rejection(bob.servers.renameServer(serverId, 'Bob’s'))
+    expect(renameServer.code).toBe('forbidden')
+    expect((await olga.servers.renameServer(serverId, 'Knots & Co')).name).toBe('Knots & Co')
+    await waitFor(() => bob.servers.getServer(serverId).name === 'Knots & Co', 'the rename')
+  })
+
+  it('rejects and reports admin-only entries a member posts with the valid spine keys', async () => {
+    const before = bob.servers.getServer(serverId)
+    const reportsBefore = olga.seen.spineRejected.length
+    await postRawEntry(bob, serverId, {
+      type: 'channel_created',
+      channelId: randomId(),
+      name: 'forged',
+      kind: 'text',
+      burnSeconds: 60,
+    })
+    await waitFor(
+      () => olga.seen.spineRejected.length > reportsBefore,
+      'the owner to report the forged entry',
+    )
+    expect(olga.seen.spineRejected.at(-1)).toMatchObject({ serverId })
+    expect(olga.seen.spineRejected.at(-1)!.reason).toMatch(/only the owner or an admin/)
+    await postRawEntry(bob, serverId, { type: 'member_removed', userId: olga.session.userId })
+    await waitFor(
+      () => olga.seen.spineRejected.length > reportsBefore + 1,
+      'the owner to report the forged removal',
+    )
+    await olga.servers.catchUp(serverId)
+    await alice.servers.catchUp(serverId)
+    for (const user of [olga, alice]) {
+      const seen = user.servers.getServer(serverId)
+      expect(seen.channels.map((c) => c.id)).toEqual(before.channels.map((c) => c.id))
+      expect(seen.members.map((m) => m.userId)).toContain(olga.session.userId)
+    }
+    // The spine still takes honest entries after the forged ones.
+    await olga.servers.updateChannel(serverId, before.channels[0]!.id, { burnSeconds: 7200 })
+    await waitFor(
+      () => alice.servers.getServer(serverId).channels[0]!.burnSeconds === 7200,
+      'an honest entry after the forged ones',
+    )
+  })
+
+  it('publishes profile changes in every joined server', async () => {
+    await bob.servers.updateProfile({ displayName: 'Bobby', status: 'tying knots' })
+    await waitFor(
+      () =>
+        olga.servers
+          .getServer(serverId)
+          .members.some((m) => m.displayName === 'Bobby' && m.status === 'tying knots'),
+      'the new profile to arrive',
+    )
+  })
+
+  it('finishes a key rotation whose author stopped before moving the streams', async () => {
+    const masterKey = randomKey()
+    const adminSecret = randomKey()
+    // The key_rotated entry alone, as a client that crashed right after posting it leaves it.
+    const author = { userId: olga.session.userId, signKey: olga.session.identity.signing }
+    const rotated = await olga.servers.spine.post(serverId, author, (state) => ({
+      type: 'key_rotated',
+      epoch: state.epoch + 1,
+      envelopes: sealEnvelopes(state, serverId, state.epoch + 1, masterKey, adminSecret),
+    }))
+    const epoch = (rotated!.body as KeyRotatedBody).epoch
+    const general = olga.servers.getServer(serverId).channels.find((c) => c.kind === 'text')!
+    const streamEpoch = (streamId: string) => {
+      const info = olga.servers.keyring.cachedStreamInfo(streamId)
+      return info && olga.servers.keyring.keyVersions(serverId, streamId, info).at(-1)?.epoch
+    }
+    await olga.servers.catchUp(serverId)
+    await waitFor(
+      () => streamEpoch(serverId) === epoch && streamEpoch(general.id) === epoch,
+      'the spine and channel streams to reach the new epoch',
+    )
+    const info = await olga.session.client.getStream(general.id)
+    expect(olga.servers.keyring.keyVersions(serverId, general.id, info).at(-1)?.epoch).toBe(epoch)
+    // Everyone carries on in the new epoch.
+    await alice.messages.sendMessage({ serverId, channelId: general.id, text: 'still here' })
+    await waitFor(
+      () =>
+        olga.messages
+          .listMessages({ serverId, channelId: general.id, limit: 10 })
+          .messages.some((m) => m.text === 'still here'),
+      'olga to read alice in the new epoch',
+    )
+  })
+
+  it('lets a member leave; the server is gone from their list and an admin rotates the keys', async () => {
+    const epoch = olga.servers.getServer(serverId).epoch
+    await bob.servers.leaveServer(serverId)
+    expect(bob.servers.listServers().map((s) => s.id)).not.toContain(serverId)
+    expect(bob.session.vault().servers[serverId]).toBeUndefined()
+    expect(bob.seen.serverRemoved).toContainEqual({ serverId, reason: 'left' })
+    await waitFor(
+      () =>
+        olga.servers.getServer(serverId).epoch === epoch + 1 &&
+        alice.servers.getServer(serverId).epoch === epoch + 1,
+      'the automatic rotation after the leave',
+    )
+    expect(olga.servers.getServer(serverId).members.map((m) => m.userId)).not.toContain(
+      bob.session.userId,
+    )
+    const refused = await rejection(olga.servers.leaveServer(serverId))
+    expect(refused.code).toBe('forbidden')
+  })
+})
+
+describe('in the background', () => {
+  it('nothing failed while all of the above happened', () => {
+    for (const user of [olga, alice, bob]) expect(user.errors).toEqual([])
+  })
+})

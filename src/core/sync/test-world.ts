@@ -1,0 +1,120 @@
+// For the servers, messages and sync tests: the real backend on a temp SQLite file (restartable
+// on the same file and port), and users each with a real session, the three services and a
+// record of the events the UI would receive.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { ApiEventName, ApiEvents } from '../../shared/api'
+import { startServer, type RunningServer } from '../../server'
+import { CoreEvents } from '../events'
+import { createServerCore, type ServerCore, type ServerCoreOptions } from './services'
+import { CachePeerDirectory, TestSession } from './test-session'
+
+export { settle, waitFor } from '../net/test-waiting'
+
+export interface Backend {
+  readonly url: string
+  readonly dir: string
+  /** Stops the backend (clients see it go away). */
+  stop(): Promise<void>
+  /** Starts it again on the same database file and port. */
+  restart(): Promise<void>
+  /** Stops it and deletes every file. */
+  dispose(): Promise<void>
+}
+
+export async function startBackend(prefix = 'paracord-core-'): Promise<Backend> {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  const db = `sqlite:${join(dir, 'store.db')}`
+  const options = { db, logLevel: 'silent' as const, rateLimitPerMinute: 100_000 }
+  let server: RunningServer | null = await startServer({ ...options, port: 0 })
+  const port = server.port
+  const url = server.url
+  return {
+    url,
+    dir,
+    async stop() {
+      await server?.close()
+      server = null
+    },
+    async restart() {
+      server ??= await startServer({ ...options, port })
+    },
+    async dispose() {
+      await server?.close()
+      server = null
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+export interface TestUser extends ServerCore {
+  readonly name: string
+  readonly session: TestSession
+  readonly events: CoreEvents
+  /** Every event received, in order. */
+  readonly seen: { [E in ApiEventName]: ApiEvents[E][] }
+  readonly errors: unknown[]
+  dispose(): Promise<void>
+}
+
+const EVENT_NAMES: ApiEventName[] = [
+  'authChanged',
+  'serversChanged',
+  'serverChanged',
+  'serverRemoved',
+  'messagesChanged',
+  'messagesBurned',
+  'messagesDeleted',
+  'connectionChanged',
+  'keyChanged',
+  'spineRejected',
+  'voiceParticipants',
+  'voiceSignal',
+  'voiceEnded',
+]
+
+/** Registers `name`, builds its services and starts sync. */
+export async function newUser(
+  backend: Backend,
+  name: string,
+  start = true,
+  extra: Pick<ServerCoreOptions, 'voice'> = {},
+): Promise<TestUser> {
+  const dir = mkdtempSync(join(backend.dir, `${name}-`))
+  const session = await TestSession.register(backend.url, name, dir)
+  const events = new CoreEvents()
+  const seen = Object.fromEntries(EVENT_NAMES.map((e) => [e, []])) as unknown as TestUser['seen']
+  for (const name of EVENT_NAMES)
+    events.on(name, (payload) => (seen[name] as unknown[]).push(payload))
+  const errors: unknown[] = []
+  const core = createServerCore({
+    session,
+    events,
+    peers: new CachePeerDirectory(session.cache),
+    url: backend.url,
+    live: { backoff: { baseMs: 50, capMs: 400 }, random: () => 0.5 },
+    retryMs: 100,
+    rotationDelayMs: () => 200,
+    onError: (error) => errors.push(error),
+    ...extra,
+  })
+  if (start) core.sync.start()
+  return {
+    ...core,
+    name,
+    session,
+    events,
+    seen,
+    errors,
+    async dispose() {
+      await core.close()
+      session.close()
+    },
+  }
+}
+
+/** The texts a user's cache shows in a channel, oldest first. */
+export function texts(user: TestUser, serverId: string, channelId: string): string[] {
+  return user.messages.listMessages({ serverId, channelId, limit: 200 }).messages.map((m) => m.text)
+}

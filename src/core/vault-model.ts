@@ -1,0 +1,65 @@
+// What the user vault holds (docs/KEYS.md section 1). The vault is the only place secrets live
+// between sessions; it is sealed with the password-derived vault key, on the server and in a
+// local copy. Parsing is strict because a vault may come back from an untrusted server.
+import { Type, type Static } from 'typebox'
+import { Compile } from 'typebox/compile'
+import type { Settings } from '../shared/api'
+
+const B64 = Type.String({ pattern: '^[A-Za-z0-9_-]+$' })
+
+export const VaultServerKeys = Type.Object({
+  /** The current epoch. */
+  epoch: Type.Integer({ minimum: 1 }),
+  /** Master keys by epoch (decimal string), kept so that history across a rotation decrypts. */
+  epochs: Type.Record(Type.String({ pattern: '^[0-9]+$' }), B64),
+  /** Held by admins only; derives the stream admin keys. */
+  adminSecret: Type.Union([B64, Type.Null()]),
+})
+export type VaultServerKeys = Static<typeof VaultServerKeys>
+
+export const VaultData = Type.Object({
+  v: Type.Literal(1),
+  userId: B64,
+  identity: Type.Object({ userId: B64, signSecretKey: B64, boxSecretKey: B64 }),
+  /** Seals the local cache's columns; never stored beside the cache. */
+  cacheKey: B64,
+  profile: Type.Object({ displayName: Type.String(), status: Type.String() }),
+  settings: Type.Object({
+    autoLockMinutes: Type.Integer({ minimum: 0 }),
+    alwaysRelayCalls: Type.Boolean(),
+    notificationPreviews: Type.Boolean(),
+    theme: Type.Union([Type.Literal('dark'), Type.Literal('light')]),
+  }),
+  servers: Type.Record(B64, VaultServerKeys),
+})
+export type VaultData = Static<typeof VaultData>
+
+export const DEFAULT_SETTINGS: Settings = {
+  autoLockMinutes: 15,
+  alwaysRelayCalls: true,
+  notificationPreviews: false,
+  theme: 'dark',
+}
+
+const checkVault = Compile(VaultData)
+
+export class VaultFormatError extends Error {
+  constructor(detail: string) {
+    super(`the vault is not in a format this version understands: ${detail}`)
+    this.name = 'VaultFormatError'
+  }
+}
+
+export function parseVault(json: string): VaultData {
+  let value: unknown
+  try {
+    value = JSON.parse(json)
+  } catch {
+    throw new VaultFormatError('not JSON')
+  }
+  if (!checkVault.Check(value)) {
+    const first = checkVault.Errors(value)[0]
+    throw new VaultFormatError(`${first?.instancePath || '/'} ${first?.message ?? 'invalid'}`)
+  }
+  return value
+}

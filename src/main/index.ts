@@ -1,0 +1,192 @@
+// The thin Electron shell: it wires the pure policies in policy/ and the client core to
+// Electron, in order. Everything it decides is decided (and tested) in policy/.
+import { join } from 'node:path'
+import { app, dialog, type BrowserWindow } from 'electron'
+import { ParacordError } from '../shared/api'
+import { createParacordCore } from '../core/paracord-core'
+import { installApplicationMenu } from './app-menu'
+import { startLocalBackend, type LocalBackend } from '../core/local-backend'
+import { createInviteFlow, listenForDeepLinks, registerDeepLinkScheme } from './invites'
+import { registerApiHandlers } from './ipc'
+import { createMainWindow } from './main-window'
+import { startNotifications } from './notifier'
+import { observeApi } from './policy/api-observer'
+import { appOrigin } from './policy/app-origin'
+import { deepLinkFromArgv } from './policy/deep-link'
+import { ShellState } from './policy/shell-state'
+import { ShellOptionsError, shellOptions, type ShellOptions } from './policy/shell-options'
+import { createRememberMe } from './remember-me-store'
+import { guardAllWebContents, hardenDefaultSession, registerAppScheme } from './security'
+import { lockWithSystem } from './system-lock'
+import { createTrayIndicator } from './tray'
+
+const APP_ID = 'org.paracord.desktop'
+const logError = (what: string, error: unknown) => console.error(`paracord: ${what}:`, error)
+
+// 1. Before anything: where the data lives (one instance per data folder), then the lock. A
+//    second launch hands its arguments to the first (see invites.ts) and exits.
+const options = readOptions()
+if (options.dataDir !== app.getPath('userData')) app.setPath('userData', options.dataDir)
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  // 2. Before `ready`: sandbox every renderer, make app:// a secure origin, guard every
+  //    webContents, and register paracord:// links.
+  app.enableSandbox()
+  app.setAppUserModelId(APP_ID)
+  registerAppScheme()
+  const origin = appOrigin(options.devServerUrl)
+  guardAllWebContents(origin)
+  registerDeepLinkScheme()
+  app.on('window-all-closed', () => app.quit())
+  void app
+    .whenReady()
+    .then(() => start(options.dataDir, options.serverUrl, origin))
+    .catch((error: unknown) => {
+      logError('start-up failed', error)
+      dialog.showErrorBox('paracord could not start', errorText(error))
+      app.exit(1)
+    })
+}
+
+function readOptions(): ShellOptions {
+  try {
+    return shellOptions({
+      env: process.env,
+      isPackaged: app.isPackaged,
+      userDataDir: app.getPath('userData'),
+      cwd: process.cwd(),
+    })
+  } catch (error) {
+    if (!(error instanceof ShellOptionsError)) throw error
+    dialog.showErrorBox('paracord could not start', error.message)
+    app.exit(2)
+    throw error
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+async function start(
+  dataDir: string,
+  serverUrl: string | null,
+  origin: ReturnType<typeof appOrigin>,
+): Promise<void> {
+  const appDir = app.getAppPath()
+  const development = origin.kind === 'dev'
+
+  // 3. The session: app:// serving out/renderer, CSP, permission handlers.
+  await hardenDefaultSession(origin, join(appDir, 'out/renderer'))
+
+  // 4. The core (and a local server when none is configured), observed for the shell.
+  const backend: LocalBackend = await startLocalBackend({
+    dataDir,
+    serverUrl,
+    createCore: (core) => createParacordCore(core),
+    onError: logError,
+  })
+  const state = new ShellState()
+  const rememberMe = await createRememberMe(dataDir, logError)
+  let window: BrowserWindow | null = null
+  const getWindow = () => (window && !window.isDestroyed() ? window : null)
+  const lockNow = () => {
+    if (state.auth.status !== 'unlocked') return
+    backend.core.lock({}).catch((error: unknown) => {
+      if (!(error instanceof ParacordError)) logError('locking', error)
+    })
+  }
+
+  const tray = createTrayIndicator({
+    trayIconPath: join(appDir, 'resources/tray.png'),
+    badgeIconPath: join(appDir, 'resources/badge.png'),
+    state,
+    getWindow,
+    lockNow,
+  })
+  const api = observeApi(
+    backend.core,
+    (report) => {
+      state.applyCall(report)
+      rememberMe.observe(report)
+      tray.refresh()
+    },
+    (error) => logError('observing a call', error),
+  )
+
+  // 5. IPC: one handler per API method, each checking its sender.
+  const unregister = registerApiHandlers(api, getWindow, origin)
+
+  // 6. OS integration: menu, tray and badge, notifications, lock with the system, invites.
+  const rebuildMenu = () =>
+    installApplicationMenu({
+      development,
+      rememberMe: { available: rememberMe.support.available, checked: rememberMe.enabled },
+      actions: {
+        lockNow,
+        toggleRememberMe: (checked) => {
+          void rememberMe.setEnabled(checked).then(rebuildMenu)
+        },
+      },
+    })
+  rebuildMenu()
+  const invites = createInviteFlow(api, state, getWindow, logError)
+  state.applyAuth(await backend.core.getAuthState({}))
+  backend.core.on('authChanged', (auth) => {
+    state.applyAuth(auth)
+    tray.refresh()
+    if (auth.status === 'unlocked') {
+      void refreshSessionFacts()
+      invites.resume()
+    }
+  })
+  backend.core.on('serversChanged', (servers) => {
+    state.applyServers(servers)
+    tray.refresh()
+  })
+  const refreshSessionFacts = async () => {
+    try {
+      state.applySettings(await backend.core.getSettings({}))
+      state.applyDisplayName((await backend.core.getProfile({})).displayName)
+      state.applyServers(await backend.core.listServers({}))
+      tray.refresh()
+    } catch (error) {
+      if (!(error instanceof ParacordError)) logError('reading the session', error)
+    }
+  }
+  const stopNotifications = startNotifications(backend.core, state, getWindow)
+  lockWithSystem(lockNow)
+  listenForDeepLinks(invites, () => {
+    const current = getWindow()
+    if (!current) return
+    if (current.isMinimized()) current.restore()
+    current.show()
+    current.focus()
+  })
+  invites.offer(deepLinkFromArgv(process.argv))
+
+  // 7. The window, then a remembered unlock, then whatever invites waited.
+  window = await createMainWindow({
+    origin,
+    preloadPath: join(appDir, 'out/preload/index.cjs'),
+    iconPath: join(appDir, 'resources/icon.png'),
+    stateDir: app.getPath('userData'),
+    development,
+    onError: logError,
+  })
+  await rememberMe.unlockAtLaunch(backend.core)
+  invites.resume()
+
+  // 8. Quit: stop taking calls, then close the core and the local server.
+  let quitting = false
+  app.on('will-quit', (event) => {
+    if (quitting) return
+    quitting = true
+    event.preventDefault()
+    unregister()
+    stopNotifications()
+    tray.destroy()
+    void backend.close().finally(() => app.quit())
+  })
+}
