@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// Runs the TypeScript server directly: tsx compiles on load, no build step.
-import { register } from 'tsx/esm/api'
+// The blind store backend, compiled by `npm run build:node` (run on `npm install`) to out/node.
+import { launch } from './launch.js'
 
-register()
-await import('../src/server/cli.ts')
+await launch('paracord-server')

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// The command-line client, run from TypeScript directly: tsx compiles on load, no build step.
-import { register } from 'tsx/esm/api'
+// The command-line client, compiled by `npm run build:node` (run on `npm install`) to out/node.
+import { launch } from './launch.js'
 
-register()
-await import('../src/cli/main.ts')
+await launch('paracord')

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 
-const REPO = fileURLToPath(new URL('../../../', import.meta.url))
+const REPO = fileURLToPath(new URL('../../', import.meta.url))
 
 const run = (...args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'src/web-host/cli.ts', ...args], {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { parseWebHostArgs, WEB_HOST_HELP, WebHostOptionsError } from './options'
 import { startWebApp } from './web-app'
 
-const RENDERER_DIR = fileURLToPath(new URL('../../../out/renderer/', import.meta.url))
+const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer/', import.meta.url))
 
 async function main(): Promise<void> {
   let parsed
@@ -26,11 +26,16 @@ async function main(): Promise<void> {
   const { options } = parsed
   // Loaded only now, so --help and a bad flag answer at once.
   const { createParacordCore } = await import('../core/paracord-core')
+  const { EmbeddedBackendError } = await import('../core/backend-process')
   const app = await startWebApp({
     ...options,
     rendererDir: RENDERER_DIR,
     createCore: (core) => createParacordCore(core),
-    onInternalError: (method, error) => console.error(`paracord web: ${method} failed:`, error),
+    onInternalError: (method, error) => {
+      if (error instanceof EmbeddedBackendError) process.stderr.write(`paracord web: ${error.message}\n`)
+      else console.error(`paracord web: ${method} failed:`, error)
+    },
+    onBackendOutput: (text) => process.stderr.write(text),
   })
   process.stdout.write(
     [
