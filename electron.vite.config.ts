@@ -19,7 +19,13 @@ const devOnlyInlineCsp: Plugin = {
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve(__dirname, 'src/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          // The local server's process (utilityProcess.fork loads it; see src/main/backend-utility-process.ts).
+          'embedded-backend': resolve(__dirname, 'src/server/embedded.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -18,6 +18,9 @@ export default defineConfig({
       input: {
         'paracord-server': resolve(import.meta.dirname, 'src/server/cli.ts'),
         paracord: resolve(import.meta.dirname, 'src/cli/main.ts'),
+        // The local backend's own process (`paracord --server local`, the web host; see
+        // src/core/backend-process.ts).
+        'embedded-backend': resolve(import.meta.dirname, 'src/server/embedded.ts'),
       },
       output: { format: 'es', entryFileNames: '[name].js' },
     },

@@ -11,7 +11,12 @@ import { fileURLToPath } from 'node:url'
 import WebSocket from 'ws'
 import { freePort, spawnServer } from '../src/server/fault/server-process'
 import { freshTestSchema } from '../src/server/store/postgres-testing'
-import { readProof, TestApi, type SignedIn, type TestStream } from '../src/server/testing/api'
+import {
+  readProof,
+  StoreTestClient,
+  type SignedIn,
+  type TestStream,
+} from '../src/server/testing/api'
 import { createPoster } from './lib/http-post'
 import { machine, sleep, summarize } from './lib/stats'
 
@@ -58,7 +63,8 @@ async function openSubscriber(url: string, token: string, subscription: unknown)
   })
   const subscribed = new Promise<void>((resolve) => {
     const onMessage = (data: WebSocket.RawData) => {
-      const text = data.toString()
+      // ws hands a message over as one Buffer (binaryType nodebuffer, the default).
+      const text = (data as Buffer).toString()
       if (text.includes('"subscribed"')) {
         socket.off('message', onMessage)
         resolve()
@@ -95,7 +101,7 @@ async function measure(target: Target, scenario: Scenario): Promise<Measured> {
   const idPattern = /"id":"([^"]+)"/
   for (const socket of sockets) {
     socket.on('message', (data) => {
-      const text = data.toString()
+      const text = (data as Buffer).toString()
       if (!text.startsWith('{"type":"shard"')) return
       const id = idPattern.exec(text)?.[1]
       const at = id === undefined ? undefined : sentAt.get(id)
@@ -150,7 +156,7 @@ async function measure(target: Target, scenario: Scenario): Promise<Measured> {
 }
 
 async function paracordTarget(url: string, scenario: Scenario) {
-  const api = new TestApi(url)
+  const api = new StoreTestClient(url)
   const alice: SignedIn = await api.signUp()
   const streams: TestStream[] = []
   for (let s = 0; s < scenario.streams; s++) streams.push(await api.createStream(alice.token))
@@ -210,7 +216,17 @@ async function main() {
     const dir = await mkdtemp(join(tmpdir(), 'paracord-fanout-'))
     const schema = freshTestSchema()
     const db = storeKind === 'sqlite' ? `sqlite:${join(dir, 'store.db')}` : schema.dbUrl
-    const server = await spawnServer(['--db', db, '--rate-limit', '1000000'])
+    // One session holds every subscriber socket here: lift the per-session and account caps.
+    const server = await spawnServer([
+      '--db',
+      db,
+      '--rate-limit',
+      '1000000',
+      '--max-sockets-per-session',
+      '10000',
+      '--max-sockets-per-account',
+      '10000',
+    ])
     let paracord: Measured
     try {
       paracord = await measure(await paracordTarget(server.url, scenario), scenario)

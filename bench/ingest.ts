@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { spawnServer } from '../src/server/fault/server-process'
 import { freshTestSchema } from '../src/server/store/postgres-testing'
-import { TestApi } from '../src/server/testing/api'
+import { StoreTestClient } from '../src/server/testing/api'
 import { createPoster } from './lib/http-post'
 import { machine, summarize } from './lib/stats'
 
@@ -22,7 +22,7 @@ async function main() {
   const db = storeKind === 'sqlite' ? `sqlite:${join(dir, 'store.db')}` : schema.dbUrl
   const server = await spawnServer(['--db', db, '--rate-limit', '1000000'])
   try {
-    const api = new TestApi(server.url)
+    const api = new StoreTestClient(server.url)
     const alice = await api.signUp()
     const streams = await Promise.all(
       Array.from({ length: STREAMS }, () => api.createStream(alice.token)),

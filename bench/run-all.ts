@@ -9,6 +9,8 @@ const RUNS: [string, ...string[]][] = [
   ['fanout.ts', 'sqlite'],
   ['fanout.ts', 'postgres'],
   ['client-core.ts'],
+  ['event-loop.ts', 'in-process'],
+  ['event-loop.ts', 'child-process'],
   ['crash.ts'],
   ['fuzz.ts'],
 ]

@@ -6,7 +6,11 @@ import { build } from 'vite'
 
 const ROOT = new URL('..', import.meta.url).pathname
 const SOURCES = ['src/server', 'src/cli', 'src/core', 'src/shared', 'vite.node.config.ts']
-const BUILT = ['out/node/paracord-server.js', 'out/node/paracord.js']
+const BUILT = [
+  'out/node/paracord-server.js',
+  'out/node/paracord.js',
+  'out/node/embedded-backend.js',
+]
 
 async function newestMtime(path: string): Promise<number> {
   const info = await stat(path)

@@ -44,7 +44,8 @@ const server = http.createServer((request, response) => {
 const wss = new WebSocketServer({ server, path: '/v1/ws' })
 wss.on('connection', (socket) => {
   socket.on('message', (data) => {
-    const frame = JSON.parse(data.toString()) as {
+    // ws hands a message over as one Buffer (binaryType nodebuffer, the default).
+    const frame = JSON.parse((data as Buffer).toString()) as {
       type: string
       streams?: { stream: string }[]
     }

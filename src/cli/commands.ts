@@ -30,7 +30,7 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec & { short?: stri
   server: {
     type: 'string',
     value: 'URL',
-    description: 'backend address (default $PARACORD_SERVER or http://127.0.0.1:8443)',
+    description: 'backend address or "local" (default $PARACORD_SERVER or http://127.0.0.1:8443)',
   },
   json: { type: 'boolean', description: 'print one JSON object per line' },
   help: { type: 'boolean', short: 'h', description: 'show help (for a command: its details)' },
@@ -38,6 +38,11 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec & { short?: stri
 
 export const DEFAULT_DATA_DIR = './paracord-data'
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8443'
+/**
+ * `--server local`: the backend the desktop app and the web host start when no server is
+ * configured (server.db in the profile folder), run in its own process for one command.
+ */
+export const LOCAL_SERVER = 'local'
 /** A new channel's burn timer when --burn is not given: one day. */
 export const DEFAULT_BURN_SECONDS = 24 * 3600
 export const DEFAULT_READ_LIMIT = 20

@@ -1,6 +1,7 @@
 // Every failure becomes one line a person understands, and an exit code: 2 for a command line
 // that cannot run, 1 for everything else.
 import { isApiErrorCode, type ApiErrorCode } from '../shared/api'
+import { LOCAL_SERVER } from './commands'
 
 export const EXIT_OK = 0
 export const EXIT_FAILURE = 1
@@ -22,17 +23,25 @@ export interface ErrorContext {
   readonly dataDir: string
 }
 
+function backendName(context: ErrorContext): string {
+  return context.serverUrl === LOCAL_SERVER
+    ? `the local backend of ${context.dataDir}`
+    : context.serverUrl
+}
+
 /** Fixed words for codes whose core message adds nothing a person needs. */
 function plainWords(code: ApiErrorCode, context: ErrorContext): string | null {
   switch (code) {
     case 'wrong_password':
       return 'wrong password'
     case 'unknown_account':
-      return `no account with that name on ${context.serverUrl} (check the name, or \`paracord register NAME\`)`
+      return `no account with that name on ${backendName(context)} (check the name, or \`paracord register NAME\`)`
     case 'name_taken':
       return 'that name is already taken: choose another one'
     case 'server_unreachable':
-      return `cannot reach the paracord backend at ${context.serverUrl} (is it running? see --server)`
+      return context.serverUrl === LOCAL_SERVER
+        ? `cannot reach the local backend started for ${context.dataDir}`
+        : `cannot reach the paracord backend at ${context.serverUrl} (is it running? see --server)`
     case 'signed_out':
       return `not signed in with the profile ${context.dataDir}: run \`paracord login NAME\` or \`paracord register NAME\` first`
     case 'locked':

@@ -26,6 +26,7 @@ export function generalHelp(): string {
     ...optionLines(GLOBAL_OPTIONS),
     '',
     'The password comes from $PARACORD_PASSWORD or a hidden prompt.',
+    '--server local runs a backend on the profile folder for as long as the command runs.',
     'SERVER, CHANNEL and USER are a name (when unique) or an id.',
     'Run `paracord COMMAND --help` for the details of one command.',
     '',

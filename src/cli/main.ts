@@ -1,5 +1,7 @@
 // `paracord`: the command-line client. Wires the process (argv, env, stdio, signals) to runCli.
 import { mkdirSync } from 'node:fs'
+import type { EmbeddedBackend } from '../core/backend-process'
+import { LOCAL_SERVER } from './commands'
 import { describeError } from './errors'
 import { readPassword } from './password'
 import { runCli } from './run'
@@ -22,15 +24,26 @@ function untilInterrupted(): Promise<void> {
   })
 }
 
+/** `--server local`: started for the command, stopped once runCli has closed the core. */
+let localBackend = null as EmbeddedBackend | null
+
 const exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
   openCore: async ({ dataDir, serverUrl }) => {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 })
     // Loaded only when a command needs it, so `--help` and usage errors answer at once.
     const { createParacordCore } = await import('../core/paracord-core')
+    if (serverUrl === LOCAL_SERVER) {
+      const { startEmbeddedBackend } = await import('../core/backend-process')
+      localBackend = await startEmbeddedBackend({
+        dataDir,
+        onError: (_, error) =>
+          process.stderr.write(`paracord: ${describeError(error, { dataDir, serverUrl })}\n`),
+      })
+    }
     return createParacordCore({
       dataDir,
-      serverUrl,
+      serverUrl: localBackend?.url ?? serverUrl,
       // Work no command awaits (a retry, a reconnect) may fail; say so on one line.
       onError: (error) =>
         process.stderr.write(
@@ -46,6 +59,8 @@ const exitCode = await runCli(process.argv.slice(2), {
   now: () => Date.now(),
   untilInterrupted,
 })
+
+await localBackend?.close()
 
 // Exit explicitly once the output is flushed: the core is closed, and a stray timer elsewhere
 // must not keep a finished command alive.

@@ -146,6 +146,12 @@ describe('parseCommand: global options', () => {
     ).toEqual({ dataDir: '/flag', serverUrl: 'https://chat.example', json: true })
   })
 
+  it('takes "local" for a backend run on the profile folder, and refuses other words', () => {
+    expect(ok(['--server', 'local', 'servers']).global.serverUrl).toBe('local')
+    expect(ok(['servers'], { PARACORD_SERVER: 'local' }).global.serverUrl).toBe('local')
+    expect(parseCommand(['--server', 'locale', 'servers'])).toBeInstanceOf(UsageError)
+  })
+
   it('accepts global options before, between and after the command words', () => {
     const command = ok(['--json', 'channel', '--data', 'd', 'create', 'Home', 'x', '--voice'])
     expect(command.global).toMatchObject({ json: true, dataDir: 'd' })

@@ -10,6 +10,7 @@ import {
   DEFAULT_READ_LIMIT,
   DEFAULT_SERVER_URL,
   GLOBAL_OPTIONS,
+  LOCAL_SERVER,
   findCommand,
   type CommandSpec,
   type OptionSpec,
@@ -84,7 +85,7 @@ export type Env = Readonly<Record<string, string | undefined>>
 
 const ALL_OPTIONS: Record<string, OptionSpec & { short?: string }> = {
   ...GLOBAL_OPTIONS,
-  ...Object.assign({}, ...COMMANDS.map((c) => c.options)),
+  ...(Object.assign({}, ...COMMANDS.map((c) => c.options)) as Record<string, OptionSpec>),
 }
 
 export function parseCommand(argv: readonly string[], env: Env = {}): Command | UsageError {
@@ -301,6 +302,7 @@ function parseInteger(
 }
 
 function checkServerUrl(url: string): string | null {
+  if (url === LOCAL_SERVER) return null
   let parsed: URL
   try {
     parsed = new URL(url)

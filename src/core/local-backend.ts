@@ -1,10 +1,10 @@
 // The client core on a data folder and, when no server is configured, a paracord-server on
-// SQLite inside that folder (127.0.0.1 only, a free port): what the desktop window and the web
-// host both run, so `npm start` and `npm run web` each give a working app with one command.
+// SQLite inside that folder (127.0.0.1 only, a free port) in a process of its own (see
+// backend-process.ts): what the desktop window and the web host both run, so `npm start` and
+// `npm run web` each give a working app with one command.
 import { mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { ParacordApi } from '../shared/api'
-import { startServer, type RunningServer } from '../server'
+import { startEmbeddedBackend, type EmbeddedBackend, type LaunchBackend } from './backend-process'
 
 /** The client core as its hosts see it: the API, and a way to close it. */
 export interface ClosableApi extends ParacordApi {
@@ -21,13 +21,19 @@ export interface LocalBackendConfig {
   /** null: start a local server. */
   readonly serverUrl: string | null
   readonly createCore: CoreFactory
+  /** How the local server's process is started; default a Node child process. */
+  readonly launchBackend?: LaunchBackend
+  /** Shutdown failures, and the local server's crashes (EmbeddedBackendError). */
   readonly onError?: (what: string, error: unknown) => void
+  /** The local server's own output (its warnings); dropped by default. */
+  readonly onBackendOutput?: (text: string) => void
 }
 
 export interface LocalBackend {
   readonly core: ClosableApi
   readonly serverUrl: string
-  readonly embeddedServer: RunningServer | null
+  /** The local server's process, when one was started. */
+  readonly embeddedServer: EmbeddedBackend | null
   /** Adds something to stop first on close (what was started on top of the core). */
   onClose(cleanup: () => Promise<void>): void
   /** Closes in reverse order of start: what was added, the core, the embedded server. Safe to repeat. */
@@ -44,18 +50,18 @@ export async function startLocalBackend(config: LocalBackendConfig): Promise<Loc
   }
 
   try {
-    let embeddedServer: RunningServer | null = null
+    let embeddedServer: EmbeddedBackend | null = null
     if (config.serverUrl === null) {
-      const server = await startServer({
-        db: `sqlite:${join(config.dataDir, 'server.db')}`,
-        host: '127.0.0.1',
-        port: 0,
-        logLevel: 'warn',
+      const server = await startEmbeddedBackend({
+        dataDir: config.dataDir,
+        launch: config.launchBackend,
+        onError: config.onError,
+        onOutput: config.onBackendOutput,
       })
       embeddedServer = server
       cleanups.push(() => server.close())
     }
-    const serverUrl = config.serverUrl ?? (embeddedServer as RunningServer).url
+    const serverUrl = config.serverUrl ?? (embeddedServer as EmbeddedBackend).url
     const core = await config.createCore({ dataDir: config.dataDir, serverUrl })
     cleanups.push(() => core.close())
 

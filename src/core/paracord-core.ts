@@ -7,6 +7,7 @@ import {
   type ApiInput,
   type ApiMethodName,
   type ApiMethods,
+  type ApiOutputs,
   type ParacordApi,
   type Unsubscribe,
 } from '../shared/api'
@@ -63,11 +64,10 @@ class Core implements ParacordCore {
       ...(options.kdf ? { kdf: options.kdf } : {}),
       ...(options.now ? { now: options.now } : {}),
       onError: this.onError,
-      onAuthChanged: (state) => {
-        if (state.status !== 'unlocked') this.stopServices()
-        this.events.emit('authChanged', state)
-      },
-      onBeforeLock: () => this.stopServices(),
+      // Every way out of a session (lock, logout, auto-lock, close) stops the services first,
+      // so a call's leave goes out while the session can still sign it.
+      onAuthChanged: (state) => this.events.emit('authChanged', state),
+      onBeforeLock: (_session, signal) => this.stopServices(signal),
       onVaultChanged: () => this.services?.vaultChanged(),
     })
   }
@@ -84,13 +84,13 @@ class Core implements ParacordCore {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
+    await this.accounts.lock()
     await this.stopServices()
-    if (this.accounts.authState().status === 'unlocked') this.accounts.lock()
   }
 
   // --- accounts -------------------------------------------------------------------------------
 
-  getAuthState = this.method('getAuthState', async () => this.accounts.authState())
+  getAuthState = this.method('getAuthState', () => this.accounts.authState())
 
   register = this.method('register', async ({ name, password }) => {
     this.startServices(await this.accounts.register(name, password))
@@ -107,7 +107,7 @@ class Core implements ParacordCore {
     return this.accounts.authState()
   })
 
-  lock = this.method('lock', async () => this.accounts.lock())
+  lock = this.method('lock', () => this.accounts.lock())
   logout = this.method('logout', () => this.accounts.logout())
 
   changePassword = this.method('changePassword', async ({ currentPassword, newPassword }) => {
@@ -119,15 +119,15 @@ class Core implements ParacordCore {
     this.accounts.deleteAccount(password),
   )
 
-  touch = this.method('touch', async () => null)
+  touch = this.method('touch', () => null)
 
-  getProfile = this.method('getProfile', async () => this.requireServices().profile())
+  getProfile = this.method('getProfile', () => this.requireServices().profile())
 
   updateProfile = this.method('updateProfile', (change) =>
     this.requireServices().updateProfile(change),
   )
 
-  getSettings = this.method('getSettings', async () => this.accounts.current().vault().settings)
+  getSettings = this.method('getSettings', () => this.accounts.current().vault().settings)
 
   updateSettings = this.method('updateSettings', async (change) => {
     const session = this.accounts.current()
@@ -140,8 +140,8 @@ class Core implements ParacordCore {
 
   // --- servers --------------------------------------------------------------------------------
 
-  listServers = this.method('listServers', async () => this.servers().listServers())
-  getServer = this.method('getServer', async ({ serverId }) => this.servers().getServer(serverId))
+  listServers = this.method('listServers', () => this.servers().listServers())
+  getServer = this.method('getServer', ({ serverId }) => this.servers().getServer(serverId))
   createServer = this.method('createServer', ({ name }) => this.servers().createServer(name))
   renameServer = this.method('renameServer', ({ serverId, name }) =>
     this.servers().renameServer(serverId, name),
@@ -194,7 +194,7 @@ class Core implements ParacordCore {
 
   // --- messages -------------------------------------------------------------------------------
 
-  listMessages = this.method('listMessages', async (input) => this.messages().listMessages(input))
+  listMessages = this.method('listMessages', (input) => this.messages().listMessages(input))
   sendMessage = this.method('sendMessage', (input) => this.messages().sendMessage(input))
   editMessage = this.method('editMessage', (input) => this.messages().editMessage(input))
 
@@ -203,7 +203,7 @@ class Core implements ParacordCore {
     return null
   })
 
-  markRead = this.method('markRead', async ({ serverId, channelId }) => {
+  markRead = this.method('markRead', ({ serverId, channelId }) => {
     this.messages().markRead(serverId, channelId)
     return null
   })
@@ -214,12 +214,12 @@ class Core implements ParacordCore {
     this.requireServices().safetyNumber(userId),
   )
 
-  acceptKeyChange = this.method('acceptKeyChange', async ({ userId }) => {
+  acceptKeyChange = this.method('acceptKeyChange', ({ userId }) => {
     this.requireServices().acceptKeyChange(userId)
     return null
   })
 
-  getConnectionState = this.method('getConnectionState', async () => {
+  getConnectionState = this.method('getConnectionState', () => {
     const services = this.services
     if (services) return services.sync.connectionState()
     return { status: 'offline', outbox: 0, reason: 'locked' } as const
@@ -228,7 +228,7 @@ class Core implements ParacordCore {
   // --- voice ----------------------------------------------------------------------------------
 
   getIceServers = this.method('getIceServers', () => this.voice().iceServers())
-  getVoiceState = this.method('getVoiceState', async () => this.voice().state())
+  getVoiceState = this.method('getVoiceState', () => this.voice().state())
   joinVoice = this.method('joinVoice', ({ serverId, channelId }) =>
     this.voice().join(serverId, channelId),
   )
@@ -247,11 +247,12 @@ class Core implements ParacordCore {
 
   /**
    * Wraps one API method: validates the input against the contract, counts the call as user
-   * activity (auto-lock), and runs it.
+   * activity (auto-lock), and runs it. `run` may answer synchronously: the wrapper is async, so
+   * a throw still reaches the caller as a rejection.
    */
   private method<M extends ApiMethodName>(
     name: M,
-    run: (input: ApiInput<M>) => ReturnType<ApiMethods[M]>,
+    run: (input: ApiInput<M>) => ApiOutputs[M] | Promise<ApiOutputs[M]>,
   ): ApiMethods[M] {
     const wrapped = async (input: unknown) => {
       if (this.closed) throw new ParacordError('signed_out', 'paracord is shutting down')
@@ -279,11 +280,12 @@ class Core implements ParacordCore {
     this.services.start()
   }
 
-  private async stopServices(): Promise<void> {
+  /** `signal` aborts when the caller stops waiting (a lock waits only so long for a leave). */
+  private async stopServices(signal?: AbortSignal): Promise<void> {
     const services = this.services
     this.services = null
-    // Callers do not wait (locking must not), so a failure is reported, never left unhandled.
-    await services?.stop().catch(this.onError)
+    // A failure is reported, never left unhandled: not every caller waits.
+    await services?.stop(signal).catch(this.onError)
   }
 
   private requireServices(): SessionServices {

@@ -54,8 +54,9 @@ export class SessionServices {
     this.core.sync.start()
   }
 
-  async stop(): Promise<void> {
-    await this.core.close()
+  /** `signal`: see ServerCore.close. */
+  async stop(signal?: AbortSignal): Promise<void> {
+    await this.core.close(signal)
   }
 
   /** A server joined or created elsewhere (another device): follow its streams. */

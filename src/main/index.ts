@@ -5,7 +5,9 @@ import { app, dialog, type BrowserWindow } from 'electron'
 import { ParacordError } from '../shared/api'
 import { createParacordCore } from '../core/paracord-core'
 import { installApplicationMenu } from './app-menu'
+import { EmbeddedBackendError } from '../core/backend-process'
 import { startLocalBackend, type LocalBackend } from '../core/local-backend'
+import { utilityProcessBackend } from './backend-utility-process'
 import { createInviteFlow, listenForDeepLinks, registerDeepLinkScheme } from './invites'
 import { registerApiHandlers } from './ipc'
 import { createMainWindow } from './main-window'
@@ -80,12 +82,22 @@ async function start(
   // 3. The session: app:// serving out/renderer, CSP, permission handlers.
   await hardenDefaultSession(origin, join(appDir, 'out/renderer'))
 
-  // 4. The core (and a local server when none is configured), observed for the shell.
+  // 4. The core here (it holds the keys), and a local server when none is configured in a
+  //    utility process of its own (its disk work never delays this event loop), observed for
+  //    the shell.
   const backend: LocalBackend = await startLocalBackend({
     dataDir,
     serverUrl,
     createCore: (core) => createParacordCore(core),
-    onError: logError,
+    launchBackend: utilityProcessBackend(join(appDir, 'out/main/embedded-backend.js')),
+    onError: (what, error) => {
+      logError(what, error)
+      // Restarted once quietly (the log says why); the second crash needs the person.
+      if (error instanceof EmbeddedBackendError && !error.restarting) {
+        dialog.showErrorBox('paracord’s local server stopped', error.message)
+      }
+    },
+    onBackendOutput: (text) => process.stderr.write(text),
   })
   const state = new ShellState()
   const rememberMe = await createRememberMe(dataDir, logError)

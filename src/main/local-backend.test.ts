@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ParacordError } from '../shared/api'
-import { TEST_KDF } from '../core/account/test-kit'
+import { TEST_KDF } from '../core/crypto/test-kdf'
 import { createParacordCore } from '../core/paracord-core'
 import { startLocalBackend } from '../core/local-backend'
 import { observeApi, type CallReport } from './policy/api-observer'
 
 describe('startLocalBackend with the shell’s API observer', () => {
-  it('starts a local server in the data folder, and reports successful calls only', async () => {
+  it('starts a local server in the data folder, in its own process, and reports successful calls only', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'paracord-desktop-'))
     const backend = await startLocalBackend({
       dataDir,
@@ -18,6 +18,8 @@ describe('startLocalBackend with the shell’s API observer', () => {
     })
     try {
       expect(backend.embeddedServer).not.toBeNull()
+      expect(backend.embeddedServer?.pid).toEqual(expect.any(Number))
+      expect(backend.embeddedServer?.pid).not.toBe(process.pid)
       expect(backend.serverUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
       expect((await fetch(`${backend.serverUrl}/healthz`)).ok).toBe(true)
       expect((await stat(join(dataDir, 'server.db'))).isFile()).toBe(true)
@@ -80,9 +82,9 @@ describe('startLocalBackend with the shell’s API observer', () => {
       startLocalBackend({
         dataDir,
         serverUrl: null,
-        createCore: async (options) => {
+        createCore: (options) => {
           serverUrl = options.serverUrl
-          throw new Error('core failed')
+          return Promise.reject(new Error('core failed'))
         },
       }),
     ).rejects.toThrow('core failed')

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { electronBinaryPath, fuseSettings } from '../../build/fuses.mjs'
 import { DEEP_LINK_SCHEME } from './policy/deep-link'
 
-const root = join(import.meta.dirname, '../../..')
+const root = join(import.meta.dirname, '../..')
 
 describe('electron-builder.yml', () => {
   it('passes electron-builder’s schema validation', async () => {

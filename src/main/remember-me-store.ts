@@ -12,7 +12,6 @@ import {
   decodeRemembered,
   encodeRemembered,
   rememberMeSupport,
-  type LinuxStorageBackend,
   type RememberMeSupport,
 } from './policy/remember-me'
 
@@ -34,10 +33,7 @@ export async function createRememberMe(
   const support = rememberMeSupport({
     platform: process.platform,
     encryptionAvailable: safeStorage.isEncryptionAvailable(),
-    linuxBackend:
-      process.platform === 'linux'
-        ? (safeStorage.getSelectedStorageBackend() as LinuxStorageBackend)
-        : null,
+    linuxBackend: process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : null,
   })
   const forget = () => rm(file, { force: true })
   if (!support.available) await forget().catch((error: unknown) => onError('remember me', error))
@@ -73,9 +69,10 @@ export async function createRememberMe(
     get enabled() {
       return enabled
     },
-    async setEnabled(value) {
+    setEnabled(value) {
       enabled = support.available && value
       if (!enabled) drop()
+      return Promise.resolve()
     },
     observe(report) {
       switch (report.method) {

@@ -33,5 +33,5 @@ const on: ParacordApi['on'] = (event, listener) => {
   return () => void ipcRenderer.removeListener(IPC_EVENT_CHANNEL, handler)
 }
 
-const exposed: ParacordApi = { ...api, on } as ParacordApi
+const exposed: ParacordApi = { ...api, on }
 contextBridge.exposeInMainWorld('paracord', exposed)

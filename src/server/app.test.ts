@@ -8,15 +8,16 @@ import { newKeyPair, randomB64 } from './testing/keys'
 
 let server: TestServer
 let alice: SignedIn
+const METRICS_TOKEN = 'scrape-me'
 beforeAll(async () => {
-  server = await startTestServer()
+  server = await startTestServer({ metricsToken: METRICS_TOKEN })
   alice = await server.api.signUp()
 })
 afterAll(() => server.dispose())
 
 function expectRefusal(reply: { status: number; body: unknown }, status: number, error: string) {
   expect(reply.status).toBe(status)
-  expect(reply.body).toMatchObject({ error, message: expect.any(String) })
+  expect(reply.body).toMatchObject({ error, message: expect.any(String) as unknown })
   expect(
     Object.keys(reply.body as object).every((k) =>
       ['error', 'message', 'currentVersion'].includes(k),
@@ -34,7 +35,7 @@ describe('bad input', () => {
       body: { handle: 42 },
     })
     expectRefusal(wrongType, 400, 'bad_request')
-    const badParam = await server.api.request('GET', '/v1/streams/not*an*id', {
+    const badParam = await server.api.request('GET', '/v1/enclaves/not*an*id', {
       token: alice.token,
     })
     expectRefusal(badParam, 400, 'bad_request')
@@ -88,8 +89,8 @@ describe('bad input', () => {
 })
 
 describe('rate limits', () => {
-  it('limits per IP without a session and per session with one', async () => {
-    const limited = await startTestServer({ rateLimitPerMinute: 5 })
+  it('limits per address without a session and per account with one', async () => {
+    const limited = await startTestServer({ rateLimitPerMinute: 5, addressRateLimitPerMinute: 5 })
     try {
       const account = await limited.api.signUp() // 3 requests from this IP
       const anonymous = []
@@ -99,9 +100,10 @@ describe('rate limits', () => {
         )
       expect(anonymous.map((r) => r.status)).toEqual([200, 200, 429])
       expectRefusal(anonymous[2]!, 429, 'rate_limited')
-      // The session has its own budget.
-      const signedIn = await limited.api.request('GET', `/v1/streams/${randomB64(16)}`, {
-        token: account.token,
+      // The session's account has its own budget.
+      const signedIn = await limited.api.streamInfo(account, {
+        id: randomB64(16),
+        readKey: newKeyPair(),
       })
       expectRefusal(signedIn, 404, 'not_found')
       // Health and metrics stay reachable for monitoring.
@@ -123,7 +125,7 @@ describe('operations', () => {
     const stream = await server.api.createStream(alice.token)
     await server.api.postMany(alice.token, stream, 2)
     await server.api.request('GET', '/v1/nothing-here')
-    const reply = await server.api.request<string>('GET', '/metrics')
+    const reply = await server.api.request<string>('GET', '/metrics', { token: METRICS_TOKEN })
     expect(reply.status).toBe(200)
     expect(reply.headers.get('content-type')).toMatch(/^text\/plain/)
     const text = reply.body
@@ -139,6 +141,42 @@ describe('operations', () => {
       'process_cpu_user_seconds_total',
     ])
       expect(text).toMatch(new RegExp(`^${name} \\d`, 'm'))
+  })
+
+  it('serves /metrics only with its token, or only on its own port', async () => {
+    const anonymous = await server.api.request('GET', '/metrics')
+    expectRefusal(anonymous, 401, 'unauthorized')
+    expectRefusal(
+      await server.api.request('GET', '/metrics', { token: 'guess' }),
+      401,
+      'unauthorized',
+    )
+    // A session token is not the metrics token.
+    expectRefusal(
+      await server.api.request('GET', '/metrics', { token: alice.token }),
+      401,
+      'unauthorized',
+    )
+
+    const unconfigured = await startTestServer()
+    try {
+      expectRefusal(await unconfigured.api.request('GET', '/metrics'), 404, 'not_found')
+      expect(unconfigured.metricsUrl).toBeNull()
+    } finally {
+      await unconfigured.dispose()
+    }
+
+    const ported = await startTestServer({ metricsPort: 0 })
+    try {
+      expectRefusal(await ported.api.request('GET', '/metrics'), 404, 'not_found')
+      expect(ported.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/)
+      expect(ported.metricsUrl).not.toContain(`:${ported.port}/`)
+      const scraped = await fetch(ported.metricsUrl!)
+      expect(scraped.status).toBe(200)
+      expect(await scraped.text()).toMatch(/^paracord_ws_connections \d/m)
+    } finally {
+      await ported.dispose()
+    }
   })
 
   it('GET /openapi.json lists every route', async () => {
@@ -168,7 +206,7 @@ describe('operations', () => {
         'PUT /v1/enclaves/{id}',
         'DELETE /v1/enclaves/{id}',
         'POST /v1/streams',
-        'GET /v1/streams/{id}',
+        'POST /v1/streams/{id}/info',
         'POST /v1/streams/{id}/keys',
         'POST /v1/streams/{id}/shards',
         'POST /v1/streams/{id}/fetch',

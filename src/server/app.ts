@@ -1,6 +1,8 @@
 // The Fastify app as a composition of plugins over one Store: error shape, metrics, rate
 // limits, OpenAPI, WebSocket, then the routes (mirroring the URL tree under routes/).
-import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import http from 'node:http'
+import https from 'node:https'
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
@@ -8,13 +10,14 @@ import websocket from '@fastify/websocket'
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { EncodingError } from '../shared/encoding'
 import { LIMITS, type ErrorBody } from '../shared/protocol'
-import { bearerToken, SessionCache } from './auth'
+import { resolveSession, SessionCache } from './auth'
 import type { ServerConfig } from './config'
 import { secretCache, type RouteOptions, type ServerContext } from './context'
 import { ApiError, codeForStatus, STATUS_OF } from './errors'
 import { LiveHub } from './live/hub'
 import { InProcessNotifier, type LiveNotifier } from './live/notifier'
-import { createMetrics } from './metrics'
+import { clientAddress } from './limits'
+import { createMetrics, type ServerMetrics } from './metrics'
 import { healthRoutes } from './routes/healthz'
 import { metricsRoutes } from './routes/metrics'
 import { openapiRoutes } from './routes/openapi'
@@ -41,6 +44,8 @@ export interface AppOptions {
 export interface App {
   readonly app: FastifyInstance
   readonly context: ServerContext
+  /** The /metrics listener's own app when --metrics-port is set (not listening yet). */
+  readonly metricsApp: FastifyInstance | null
 }
 
 /** Upper bound on a single WebSocket message the socket library will even read. */
@@ -49,9 +54,12 @@ const WS_HARD_MAX_PAYLOAD = 4 * LIMITS.maxFrameBytes
 export async function buildApp(options: AppOptions): Promise<App> {
   const { store, config } = options
   const now = Date.now
-  const app = Fastify({
+  const app = Fastify<http.Server>({
     loggerInstance: options.logger,
     bodyLimit: LIMITS.maxBodyBytes,
+    trustProxy: trustProxy(config.trustProxy),
+    requestTimeout: config.requestTimeoutMs,
+    serverFactory: await serverFactory(config),
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
   app.decorateRequest('session', null)
@@ -72,6 +80,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     authTimeoutMs: config.wsAuthTimeoutMs,
     pingIntervalMs: config.wsPingIntervalMs,
     framesPerMinute: config.rateLimitPerMinute,
+    maxSocketsPerSession: config.maxSocketsPerSession,
+    maxSocketsPerAccount: config.maxSocketsPerAccount,
+    maxPendingSocketsPerAddress: config.maxPendingSocketsPerAddress,
+    maxSubscriptionsPerSocket: config.maxSubscriptionsPerSocket,
+    maxStreamRings: config.maxStreamRings,
   })
   const context: ServerContext = {
     store,
@@ -86,19 +99,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   }
 
   // 1. One shape for every refusal: { error, message[, currentVersion] }.
-  app.setErrorHandler((error: FastifyError | ApiError | Error, request, reply) => {
-    const body = refusalOf(error)
-    if (body.error === 'internal') request.log.error({ err: error }, 'request failed')
-    metrics.httpErrors.inc({ error: body.error })
-    return reply.code(STATUS_OF[body.error]).send(body)
-  })
-  app.setNotFoundHandler((request, reply) => {
-    metrics.httpErrors.inc({ error: 'not_found' })
-    return reply.code(404).send({
-      error: 'not_found',
-      message: `no route ${request.method} ${request.url.split('?')[0]}`,
-    })
-  })
+  refuseInOneShape(app, metrics)
 
   // 2. Metrics of every answered request, by route pattern (never the raw URL: ids stay out).
   app.addHook('onResponse', async (request, reply) => {
@@ -109,17 +110,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
     })
   })
 
-  // 3. Rate limits per session (the token's hash) or, without one, per IP.
+  // 3. Rate limits: per account once its session is verified (looked up first, here), else per
+  //    client address, with a larger budget since many people may share one address. A Bearer
+  //    header that names no live session counts as nothing but its address.
+  app.addHook('onRequest', resolveSession(sessions, now))
   await app.register(rateLimit, {
     global: true,
-    max: config.rateLimitPerMinute,
+    max: (request) =>
+      request.session === null ? config.addressRateLimitPerMinute : config.rateLimitPerMinute,
     timeWindow: 60_000,
-    keyGenerator: (request) => {
-      const token = bearerToken(request)
-      return token === null
-        ? `ip:${request.ip}`
-        : `session:${createHash('sha256').update(token).digest('base64url')}`
-    },
+    keyGenerator: (request) =>
+      request.session === null
+        ? `address:${clientAddress(request)}`
+        : `account:${request.session.accountId}`,
     errorResponseBuilder: (_request, context) =>
       new ApiError('rate_limited', `rate limit reached; retry in ${context.after}`),
   })
@@ -138,13 +141,18 @@ export async function buildApp(options: AppOptions): Promise<App> {
   })
 
   // 5. WebSockets: on shutdown, our sockets close with 1001 before the plugin's own close.
-  app.addHook('preClose', async () => hub.close())
+  app.addHook('preClose', (done) => {
+    hub.close()
+    done()
+  })
   await app.register(websocket, { options: { maxPayload: WS_HARD_MAX_PAYLOAD } })
 
   // 6. Routes.
   const routeOptions: RouteOptions = { ctx: context }
   await app.register(healthRoutes, routeOptions)
-  await app.register(metricsRoutes, routeOptions)
+  // /metrics is never public: behind its token here, or only on its own listener.
+  if (config.metricsToken !== null && config.metricsPort === null)
+    await app.register(metricsRoutes, routeOptions)
   await app.register(openapiRoutes, routeOptions)
   await app.register(accountRoutes, routeOptions)
   await app.register(authRoutes, routeOptions)
@@ -166,7 +174,70 @@ export async function buildApp(options: AppOptions): Promise<App> {
     sessions.close()
     await sweeper.stop()
   })
-  return { app, context }
+  return { app, context, metricsApp: await buildMetricsApp(config, routeOptions, options.logger) }
+}
+
+/** The separate /metrics listener of --metrics-port, or null. */
+async function buildMetricsApp(
+  config: ServerConfig,
+  routeOptions: RouteOptions,
+  logger: FastifyBaseLogger,
+): Promise<FastifyInstance | null> {
+  if (config.metricsPort === null) return null
+  const metricsApp = Fastify<http.Server>({
+    loggerInstance: logger,
+    requestTimeout: config.requestTimeoutMs,
+    serverFactory: await serverFactory(config),
+  }).withTypeProvider<TypeBoxTypeProvider>()
+  metricsApp.setValidatorCompiler(TypeBoxValidatorCompiler)
+  refuseInOneShape(metricsApp, routeOptions.ctx.metrics)
+  await metricsApp.register(metricsRoutes, routeOptions)
+  return metricsApp
+}
+
+/** The error handler and the 404 handler: every refusal as { error, message[, currentVersion] }. */
+function refuseInOneShape(app: FastifyInstance, metrics: ServerMetrics): void {
+  app.setErrorHandler((error: FastifyError | ApiError | Error, request, reply) => {
+    const body = refusalOf(error)
+    if (body.error === 'internal') request.log.error({ err: error }, 'request failed')
+    metrics.httpErrors.inc({ error: body.error })
+    return reply.code(STATUS_OF[body.error]).send(body)
+  })
+  app.setNotFoundHandler((request, reply) => {
+    metrics.httpErrors.inc({ error: 'not_found' })
+    return reply.code(404).send({
+      error: 'not_found',
+      message: `no route ${request.method} ${request.url.split('?')[0]}`,
+    })
+  })
+}
+
+/** Fastify's trustProxy: a hop count becomes "trust the nearest n hops". */
+function trustProxy(setting: ServerConfig['trustProxy']) {
+  return typeof setting === 'number' ? (_address: string, hop: number) => hop < setting : setting
+}
+
+/**
+ * The HTTP(S) server: HTTPS when given a certificate, and in either case a client has
+ * `headersTimeoutMs` for its headers and `requestTimeoutMs` for the whole request (checked
+ * often enough that a slow-drip connection is cut near its deadline, not 30 s later).
+ */
+async function serverFactory(config: ServerConfig) {
+  const requestTimeout = config.requestTimeoutMs
+  const headersTimeout = Math.min(config.headersTimeoutMs, requestTimeout)
+  const timeouts: http.ServerOptions = {
+    headersTimeout,
+    requestTimeout,
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersTimeout / 2))),
+  }
+  const tls =
+    config.tlsCert === null || config.tlsKey === null
+      ? null
+      : { cert: await readFile(config.tlsCert), key: await readFile(config.tlsKey) }
+  return (handler: http.RequestListener): http.Server =>
+    tls === null
+      ? http.createServer(timeouts, handler)
+      : https.createServer({ ...timeouts, ...tls }, handler)
 }
 
 /** Any failure as the wire's ErrorBody; internals never leak (a 5xx says only "internal"). */

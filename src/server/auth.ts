@@ -88,14 +88,34 @@ export class SessionCache {
   }
 }
 
-/** An onRequest hook: refuses with 401 unless the request carries a live session. */
-export function authenticate(sessions: SessionCache, now: () => number) {
+/** Requests whose Bearer token was already looked up (by `resolveSession`). */
+const resolved = new WeakSet<FastifyRequest>()
+
+/**
+ * The app's first onRequest hook: sets `request.session` when the Bearer token names a live
+ * session, before anything is counted, so that only a verified session is ever a rate-limit
+ * key (a made-up token is just a request from its address).
+ */
+export function resolveSession(sessions: SessionCache, now: () => number) {
   return async (request: FastifyRequest): Promise<void> => {
     const token = bearerToken(request)
-    if (token === null) throw new ApiError('unauthorized', 'a Bearer session token is required')
-    const session = await sessions.find(token, now())
-    if (session === null) throw new ApiError('unauthorized', 'the session is unknown or has ended')
-    request.session = session
+    request.session = token === null ? null : await sessions.find(token, now())
+    resolved.add(request)
+  }
+}
+
+/** An onRequest hook: refuses with 401 unless the request carries a live session. */
+export function authenticate(sessions: SessionCache, now: () => number) {
+  const resolve = resolveSession(sessions, now)
+  return async (request: FastifyRequest): Promise<void> => {
+    if (!resolved.has(request)) await resolve(request)
+    if (request.session !== null) return
+    throw new ApiError(
+      'unauthorized',
+      bearerToken(request) === null
+        ? 'a Bearer session token is required'
+        : 'the session is unknown or has ended',
+    )
   }
 }
 

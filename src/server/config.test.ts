@@ -83,6 +83,63 @@ describe('parseCommandLine', () => {
     })
   })
 
+  it('reads the limits, proxy, metrics and TLS flags, and their environment variables', () => {
+    const config = configOf([
+      '--address-rate-limit=100',
+      '--registrations-per-hour=7',
+      '--login-failures-per-handle=4',
+      '--login-failures-per-address=40',
+      '--login-backoff-max=30',
+      '--max-sessions-per-account=5',
+      '--max-sockets-per-session=2',
+      '--max-sockets-per-account=6',
+      '--max-pending-sockets-per-address=9',
+      '--max-subscriptions-per-socket=50',
+      '--max-previous-read-keys=3',
+      '--max-stream-rings=0',
+      '--headers-timeout=5',
+      '--request-timeout=20',
+      '--trust-proxy=10.0.0.0/8, 127.0.0.1',
+      '--metrics-token=t0ken',
+      '--metrics-port=9100',
+      '--tls-cert=/etc/c.pem',
+      '--tls-key=/etc/k.pem',
+    ])
+    expect(config).toMatchObject({
+      addressRateLimitPerMinute: 100,
+      registrationsPerHour: 7,
+      loginFailuresPerHandle: 4,
+      loginFailuresPerAddress: 40,
+      loginBackoffMaxMs: 30_000,
+      maxSessionsPerAccount: 5,
+      maxSocketsPerSession: 2,
+      maxSocketsPerAccount: 6,
+      maxPendingSocketsPerAddress: 9,
+      maxSubscriptionsPerSocket: 50,
+      maxPreviousReadKeys: 3,
+      maxStreamRings: 0,
+      headersTimeoutMs: 5000,
+      requestTimeoutMs: 20_000,
+      trustProxy: '10.0.0.0/8,127.0.0.1',
+      metricsToken: 't0ken',
+      metricsPort: 9100,
+      tlsCert: '/etc/c.pem',
+      tlsKey: '/etc/k.pem',
+    })
+    expect(
+      configOf([], {
+        PARACORD_MAX_STREAM_RINGS: '12',
+        PARACORD_TRUST_PROXY: '1',
+        PARACORD_METRICS_TOKEN: 'env',
+      }),
+    ).toMatchObject({ maxStreamRings: 12, trustProxy: 1, metricsToken: 'env' })
+    expect(DEFAULT_CONFIG).toMatchObject({
+      trustProxy: false,
+      metricsToken: null,
+      metricsPort: null,
+    })
+  })
+
   it('answers --help', () => {
     expect(parseCommandLine(['--help'], {})).toEqual({ help: true })
   })
@@ -99,6 +156,12 @@ describe('parseCommandLine', () => {
     [['--unknown']],
     [['stray-positional']],
     [['--port']],
+    [['--max-sockets-per-session', '0']],
+    [['--headers-timeout', '-3']],
+    [['--trust-proxy', 'true']],
+    [['--trust-proxy', 'proxy.example']],
+    [['--tls-cert', '/etc/c.pem']],
+    [['--metrics-port', '70000']],
   ])('refuses %j with a ConfigError', (argv) => {
     expect(() => parseCommandLine(argv, {})).toThrow(ConfigError)
   })

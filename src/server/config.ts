@@ -11,8 +11,51 @@ export interface ServerConfig {
   readonly turnSecret: string | null
   readonly turnUrls: readonly string[]
   readonly turnTtlSeconds: number
-  /** Requests per minute per session (or per IP without one). */
+  /** Requests per minute per account, counted once its session is verified. */
   readonly rateLimitPerMinute: number
+  /**
+   * Requests per minute per client address without a verified session (salt, challenge, login,
+   * registration, WebSocket handshakes); generous, since many people may share one address.
+   */
+  readonly addressRateLimitPerMinute: number
+  /** Accounts one client address may register per hour. */
+  readonly registrationsPerHour: number
+  /** Failed logins of one handle allowed before each further try must wait (1 s, doubling). */
+  readonly loginFailuresPerHandle: number
+  /** Failed logins from one client address allowed before each further try must wait. */
+  readonly loginFailuresPerAddress: number
+  /** The longest wait the login backoff imposes, so nobody can lock an account out for long. */
+  readonly loginBackoffMaxMs: number
+  /** Live sessions per account; a login beyond it ends the oldest. */
+  readonly maxSessionsPerAccount: number
+  /** Authenticated WebSockets per session and per account; more are closed with 4029. */
+  readonly maxSocketsPerSession: number
+  readonly maxSocketsPerAccount: number
+  /** WebSockets per client address that have not authenticated yet; more are refused (429). */
+  readonly maxPendingSocketsPerAddress: number
+  /** Stream subscriptions per WebSocket; more are refused with an error frame. */
+  readonly maxSubscriptionsPerSocket: number
+  /** Rotated-out read keys kept per stream; the oldest is dropped beyond it. */
+  readonly maxPreviousReadKeys: number
+  /** Streams whose recent shards are kept in memory for live delivery (each ring ≤ 4 MiB). */
+  readonly maxStreamRings: number
+  /** How long a client may take to send a request's headers. */
+  readonly headersTimeoutMs: number
+  /** How long a client may take to send a whole request, body included. */
+  readonly requestTimeoutMs: number
+  /**
+   * Whose X-Forwarded-For to believe for the client address (the per-address limits): false
+   * (none: the TCP peer is the client), a number of proxy hops, or comma-separated addresses
+   * or CIDR ranges of the proxies.
+   */
+  readonly trustProxy: boolean | number | string
+  /** With it, GET /metrics needs `Authorization: Bearer <token>`. */
+  readonly metricsToken: string | null
+  /** With it, /metrics is served only on this port (same host), not on the API's. */
+  readonly metricsPort: number | null
+  /** PEM files of the certificate (chain) and its key: the server speaks HTTPS itself. */
+  readonly tlsCert: string | null
+  readonly tlsKey: string | null
   readonly logLevel: LogLevel
   readonly sessionTtlMs: number
   /** Unsent bytes per WebSocket above which sending pauses until the reader catches up. */
@@ -36,6 +79,25 @@ export const DEFAULT_CONFIG: ServerConfig = {
   turnUrls: [],
   turnTtlSeconds: 3600,
   rateLimitPerMinute: 1200,
+  addressRateLimitPerMinute: 6000,
+  registrationsPerHour: 60,
+  loginFailuresPerHandle: 5,
+  loginFailuresPerAddress: 50,
+  loginBackoffMaxMs: 60_000,
+  maxSessionsPerAccount: 20,
+  maxSocketsPerSession: 8,
+  maxSocketsPerAccount: 32,
+  maxPendingSocketsPerAddress: 256,
+  maxSubscriptionsPerSocket: 1024,
+  maxPreviousReadKeys: 64,
+  maxStreamRings: 256,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  trustProxy: false,
+  metricsToken: null,
+  metricsPort: null,
+  tlsCert: null,
+  tlsKey: null,
   logLevel: 'info',
   sessionTtlMs: 30 * 24 * 3600 * 1000,
   wsMaxBufferedBytes: 1024 * 1024,
@@ -106,8 +168,54 @@ Options (each also read from the environment variable in brackets; flags win):
   --turn-url URL       a TURN/STUN URL handed to clients; repeatable
                        [PARACORD_TURN_URLS, comma-separated]
   --turn-ttl SECONDS   lifetime of TURN credentials (default 3600) [PARACORD_TURN_TTL]
-  --rate-limit N       requests per minute per session, or per IP without one (default 1200)
+  --rate-limit N       requests per minute per signed-in account (default 1200)
                        [PARACORD_RATE_LIMIT]
+  --address-rate-limit N
+                       requests per minute per client address without a verified session
+                       (default 6000) [PARACORD_ADDRESS_RATE_LIMIT]
+  --registrations-per-hour N
+                       accounts one client address may register per hour (default 60)
+                       [PARACORD_REGISTRATIONS_PER_HOUR]
+  --login-failures-per-handle N
+                       failed logins of one handle before each further try waits, 1 s
+                       doubling (default 5) [PARACORD_LOGIN_FAILURES_PER_HANDLE]
+  --login-failures-per-address N
+                       the same per client address (default 50)
+                       [PARACORD_LOGIN_FAILURES_PER_ADDRESS]
+  --login-backoff-max SECONDS
+                       longest such wait (default 60) [PARACORD_LOGIN_BACKOFF_MAX]
+  --max-sessions-per-account N
+                       live sessions per account; a login beyond it ends the oldest
+                       (default 20) [PARACORD_MAX_SESSIONS_PER_ACCOUNT]
+  --max-sockets-per-session N
+                       WebSockets per session (default 8) [PARACORD_MAX_SOCKETS_PER_SESSION]
+  --max-sockets-per-account N
+                       WebSockets per account (default 32) [PARACORD_MAX_SOCKETS_PER_ACCOUNT]
+  --max-pending-sockets-per-address N
+                       WebSockets per client address not yet authenticated (default 256)
+                       [PARACORD_MAX_PENDING_SOCKETS_PER_ADDRESS]
+  --max-subscriptions-per-socket N
+                       stream subscriptions per WebSocket (default 1024)
+                       [PARACORD_MAX_SUBSCRIPTIONS_PER_SOCKET]
+  --max-previous-read-keys N
+                       rotated-out read keys kept per stream (default 64)
+                       [PARACORD_MAX_PREVIOUS_READ_KEYS]
+  --max-stream-rings N streams whose recent shards stay in memory for live delivery, each
+                       up to 512 shards / 4 MiB (default 256) [PARACORD_MAX_STREAM_RINGS]
+  --headers-timeout SECONDS
+                       time a client has to send request headers (default 10)
+                       [PARACORD_HEADERS_TIMEOUT]
+  --request-timeout SECONDS
+                       time a client has to send a whole request (default 30)
+                       [PARACORD_REQUEST_TIMEOUT]
+  --trust-proxy VALUE  believe X-Forwarded-For from these proxies: a hop count, or
+                       comma-separated addresses/CIDRs (default: none) [PARACORD_TRUST_PROXY]
+  --metrics-token TEXT GET /metrics requires "Authorization: Bearer TEXT"
+                       [PARACORD_METRICS_TOKEN]
+  --metrics-port PORT  serve /metrics only on this port, not the API's [PARACORD_METRICS_PORT]
+                       (without either flag /metrics is not served)
+  --tls-cert FILE      PEM certificate chain: speak HTTPS (with --tls-key) [PARACORD_TLS_CERT]
+  --tls-key FILE       PEM private key of --tls-cert [PARACORD_TLS_KEY]
   --log-level LEVEL    fatal, error, warn, info, debug, trace or silent (default info)
                        [PARACORD_LOG_LEVEL]
   --help               print this help and exit
@@ -135,6 +243,14 @@ export function parseCommandLine(
         'turn-url': { type: 'string', multiple: true },
         'turn-ttl': { type: 'string' },
         'rate-limit': { type: 'string' },
+        ...Object.fromEntries(
+          Object.keys(NUMBER_FLAGS).map((flag) => [flag, { type: 'string' } as const]),
+        ),
+        'trust-proxy': { type: 'string' },
+        'metrics-token': { type: 'string' },
+        'metrics-port': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean' },
       },
@@ -169,6 +285,22 @@ export function parseCommandLine(
   const logLevel = pick(values['log-level'], 'PARACORD_LOG_LEVEL') ?? DEFAULT_CONFIG.logLevel
   if (!isLogLevel(logLevel))
     throw new ConfigError(`log-level must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}"`)
+  const numbers: Partial<Record<NumberKey, number>> = {}
+  for (const [flag, rule] of Object.entries(NUMBER_FLAGS)) {
+    const given: unknown = (values as Record<string, unknown>)[flag]
+    const text = pick(typeof given === 'string' ? given : undefined, envName(flag))
+    const value = integer(text, flag, rule.min, rule.max)
+    if (value !== undefined) numbers[rule.key] = value * (rule.scale ?? 1)
+  }
+  const trustProxy = parseTrustProxy(pick(values['trust-proxy'], 'PARACORD_TRUST_PROXY'))
+  const metricsToken = pick(values['metrics-token'], 'PARACORD_METRICS_TOKEN') ?? null
+  const metricsPort =
+    integer(pick(values['metrics-port'], 'PARACORD_METRICS_PORT'), 'metrics-port', 0, 65535) ??
+    null
+  const tlsCert = pick(values['tls-cert'], 'PARACORD_TLS_CERT') ?? null
+  const tlsKey = pick(values['tls-key'], 'PARACORD_TLS_KEY') ?? null
+  if ((tlsCert === null) !== (tlsKey === null))
+    throw new ConfigError('--tls-cert and --tls-key go together')
 
   return {
     help: false,
@@ -181,9 +313,61 @@ export function parseCommandLine(
       turnUrls,
       turnTtlSeconds,
       rateLimitPerMinute,
+      ...numbers,
+      trustProxy,
+      metricsToken,
+      metricsPort,
+      tlsCert,
+      tlsKey,
       logLevel,
     },
   }
+}
+
+type NumberKey = {
+  [K in keyof ServerConfig]: ServerConfig[K] extends number ? K : never
+}[keyof ServerConfig]
+
+/** The whole-number limits: the config key each sets, its range, and seconds → ms where asked. */
+const NUMBER_FLAGS: Readonly<
+  Record<string, { key: NumberKey; min: number; max: number; scale?: number }>
+> = {
+  'address-rate-limit': { key: 'addressRateLimitPerMinute', min: 1, max: 10_000_000 },
+  'registrations-per-hour': { key: 'registrationsPerHour', min: 1, max: 1_000_000 },
+  'login-failures-per-handle': { key: 'loginFailuresPerHandle', min: 1, max: 1000 },
+  'login-failures-per-address': { key: 'loginFailuresPerAddress', min: 1, max: 1_000_000 },
+  'login-backoff-max': { key: 'loginBackoffMaxMs', min: 1, max: 24 * 3600, scale: 1000 },
+  'max-sessions-per-account': { key: 'maxSessionsPerAccount', min: 1, max: 10_000 },
+  'max-sockets-per-session': { key: 'maxSocketsPerSession', min: 1, max: 10_000 },
+  'max-sockets-per-account': { key: 'maxSocketsPerAccount', min: 1, max: 100_000 },
+  'max-pending-sockets-per-address': {
+    key: 'maxPendingSocketsPerAddress',
+    min: 1,
+    max: 1_000_000,
+  },
+  'max-subscriptions-per-socket': { key: 'maxSubscriptionsPerSocket', min: 1, max: 1_000_000 },
+  'max-previous-read-keys': { key: 'maxPreviousReadKeys', min: 1, max: 100_000 },
+  'max-stream-rings': { key: 'maxStreamRings', min: 0, max: 1_000_000 },
+  'headers-timeout': { key: 'headersTimeoutMs', min: 1, max: 3600, scale: 1000 },
+  'request-timeout': { key: 'requestTimeoutMs', min: 1, max: 3600, scale: 1000 },
+}
+
+/** `--max-stream-rings` → `PARACORD_MAX_STREAM_RINGS`. */
+const envName = (flag: string) => `PARACORD_${flag.toUpperCase().replaceAll('-', '_')}`
+
+/** A hop count, or proxy addresses/CIDRs; "false" or nothing: trust no proxy. */
+function parseTrustProxy(text: string | undefined): boolean | number | string {
+  if (text === undefined || text.trim() === 'false') return false
+  const value = text.trim()
+  if (value === 'true')
+    throw new ConfigError(
+      'trust-proxy "true" would let any client pick its address; name the proxies or a hop count',
+    )
+  if (/^\d+$/.test(value)) return integer(value, 'trust-proxy', 1, 100)!
+  const entries = value.split(',').map((entry) => entry.trim())
+  if (entries.some((entry) => !/^[0-9A-Fa-f.:]+(\/\d{1,3})?$/.test(entry)))
+    throw new ConfigError(`trust-proxy must be a hop count or addresses/CIDRs; got "${value}"`)
+  return entries.join(',')
 }
 
 function integer(text: string | undefined, name: string, min: number, max: number) {

@@ -9,9 +9,11 @@ export type { ServerConfig } from './config'
 export type { LiveEvent, LiveNotifier } from './live/notifier'
 
 export interface RunningServer {
-  /** http://host:port, no trailing slash. */
+  /** http(s)://host:port, no trailing slash. */
   readonly url: string
   readonly port: number
+  /** Where /metrics is served when --metrics-port is set: http(s)://host:port/metrics. */
+  readonly metricsUrl: string | null
   /** Stops accepting, finishes in-flight requests, closes sockets (1001) and the store. */
   close(): Promise<void>
   readonly app: FastifyInstance
@@ -25,25 +27,39 @@ export async function startServer(
   const backend = await openBackend(config.db, { log: logger })
   const { store } = backend
   try {
-    const { app } = await buildApp({
+    const { app, metricsApp } = await buildApp({
       store,
       config,
       logger,
       notifier: backend.notifier ?? undefined,
       sweepEveryMs: backend.sweepEveryMs ?? undefined,
     })
-    await app.listen({ host: config.host, port: config.port })
-    const address = app.server.address()
-    const port = typeof address === 'object' && address !== null ? address.port : config.port
+    const scheme = config.tlsCert === null ? 'http' : 'https'
     const host = config.host.includes(':') ? `[${config.host}]` : config.host
+    const listen = async (target: FastifyInstance, port: number) => {
+      await target.listen({ host: config.host, port })
+      const address = target.server.address()
+      return typeof address === 'object' && address !== null ? address.port : port
+    }
+    const port = await listen(app, config.port)
+    let metricsUrl: string | null = null
+    try {
+      if (metricsApp !== null && config.metricsPort !== null)
+        metricsUrl = `${scheme}://${host}:${await listen(metricsApp, config.metricsPort)}/metrics`
+    } catch (error) {
+      await app.close()
+      throw error
+    }
     let closing: Promise<void> | null = null
     return {
-      url: `http://${host}:${port}`,
+      url: `${scheme}://${host}:${port}`,
       port,
+      metricsUrl,
       app,
       close: () =>
         (closing ??= (async () => {
           try {
+            await metricsApp?.close()
             await app.close()
           } finally {
             await backend.close()

@@ -8,6 +8,8 @@ export interface ServerMetrics {
   readonly httpErrors: Counter<'error'>
   readonly wsConnections: Gauge
   readonly wsSlowConsumers: Counter
+  readonly wsRefused: Counter<'reason'>
+  readonly streamRings: Gauge
   readonly shardsStored: Counter
   readonly shardsBurned: Counter
   readonly sweeps: Counter
@@ -39,6 +41,17 @@ export function createMetrics(): ServerMetrics {
     wsSlowConsumers: new Counter({
       name: 'paracord_ws_slow_consumers_total',
       help: 'WebSockets closed because they did not read fast enough',
+      registers,
+    }),
+    wsRefused: new Counter({
+      name: 'paracord_ws_refused_total',
+      help: 'WebSockets turned away or closed by a cap, by which cap',
+      labelNames: ['reason'],
+      registers,
+    }),
+    streamRings: new Gauge({
+      name: 'paracord_stream_rings',
+      help: 'Streams whose recent shards are held in memory for live delivery',
       registers,
     }),
     shardsStored: new Counter({

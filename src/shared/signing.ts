@@ -22,6 +22,8 @@ export const SIGNING_DOMAINS = {
   shard: 'shard',
   /** A read proof for fetch and subscribe, by the stream's read key. */
   read: 'read',
+  /** Proof of holding one of a stream's read keys, to see its key history. */
+  streamInfo: 'stream-info',
 } as const
 export type SigningDomain = (typeof SIGNING_DOMAINS)[keyof typeof SIGNING_DOMAINS]
 

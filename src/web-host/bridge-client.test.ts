@@ -13,12 +13,12 @@ import {
   type OpenSocket,
 } from '../renderer/src/bridge/bridge-client'
 import { waitFor } from '../core/net/test-waiting'
-import { createTestApi, type TestApi } from './test-api'
+import { createFakeParacordApi, type FakeParacordApi } from './test-api'
 import { makeRendererDir, startTestHost } from './test-host'
 import { startWebHost, type RunningWebHost } from './web-host'
 
 let renderer: Awaited<ReturnType<typeof makeRendererDir>>
-let api: TestApi
+let api: FakeParacordApi
 let host: RunningWebHost
 const clients: BridgeClient[] = []
 const hosts: RunningWebHost[] = []
@@ -31,7 +31,8 @@ const tab =
     const ws = new WebSocket(url, [...protocols], { origin })
     sockets.push(ws)
     ws.on('open', () => handlers.onOpen())
-    ws.on('message', (data) => handlers.onMessage(String(data)))
+    // ws hands a message over as one Buffer (binaryType nodebuffer, the default).
+    ws.on('message', (data) => handlers.onMessage((data as Buffer).toString()))
     ws.on('close', (code, reason) => handlers.onClose(code, String(reason)))
     ws.on('error', () => {})
     return ws
@@ -55,7 +56,7 @@ afterAll(() => renderer.dispose())
 
 describe('the renderer bridge client', () => {
   beforeAll(async () => {
-    api = createTestApi()
+    api = createFakeParacordApi()
     host = await startTestHost(api, renderer.root)
     hosts.push(host)
   })
@@ -160,13 +161,13 @@ describe('the renderer bridge client', () => {
       code: 'forbidden',
       message: STALE_LINK_MESSAGE,
     })
-    const gone = await startTestHost(createTestApi(), renderer.root)
+    const gone = await startTestHost(createFakeParacordApi(), renderer.root)
     await gone.close()
     await expect(connect(gone)).rejects.toMatchObject({ code: 'server_unreachable' })
   })
 
   it('tells the page when the host was restarted with a new token, and stops retrying', async () => {
-    const first = await startTestHost(createTestApi(), renderer.root)
+    const first = await startTestHost(createFakeParacordApi(), renderer.root)
     const client = await connect(first)
     const connection: ApiEvents['connectionChanged'][] = []
     client.api.on('connectionChanged', (state) => connection.push(state))
@@ -187,7 +188,7 @@ describe('the renderer bridge client', () => {
 
 async function startWebHostOnPort(port: number): Promise<RunningWebHost> {
   const restarted = await startWebHost({
-    api: createTestApi(),
+    api: createFakeParacordApi(),
     rendererDir: renderer.root,
     port,
     onInternalError: () => {},

@@ -37,7 +37,7 @@ describe('bridge frames', () => {
   it('refuses binary frames and frames over the size limit', () => {
     expect(parseBridgeFrame(Buffer.from('{}'), true)).toMatchObject({
       ok: false,
-      error: { code: 'invalid_input', message: expect.stringMatching(/binary/) },
+      error: { code: 'invalid_input', message: expect.stringMatching(/binary/) as unknown },
     })
     const big = JSON.stringify({
       type: 'call',
@@ -48,7 +48,7 @@ describe('bridge frames', () => {
     expect(text(big)).toMatchObject({
       ok: false,
       id: BRIDGE_NO_ID,
-      error: { code: 'invalid_input', message: expect.stringMatching(/larger than/) },
+      error: { code: 'invalid_input', message: expect.stringMatching(/larger than/) as unknown },
     })
   })
 })

@@ -56,7 +56,7 @@ export function createBridge(options: BridgeOptions): Bridge {
 
   const unsubscribers = API_EVENTS.map((event) =>
     options.api.on(event, (payload) => {
-      const frame = JSON.stringify({ type: 'event', event, payload } as BridgeServerMessage)
+      const frame = JSON.stringify({ type: 'event', event, payload } satisfies BridgeServerMessage)
       for (const socket of served) deliver(socket, frame)
     }),
   )

@@ -32,7 +32,8 @@ async function main(): Promise<void> {
     rendererDir: RENDERER_DIR,
     createCore: (core) => createParacordCore(core),
     onInternalError: (method, error) => {
-      if (error instanceof EmbeddedBackendError) process.stderr.write(`paracord web: ${error.message}\n`)
+      if (error instanceof EmbeddedBackendError)
+        process.stderr.write(`paracord web: ${error.message}\n`)
       else console.error(`paracord web: ${method} failed:`, error)
     },
     onBackendOutput: (text) => process.stderr.write(text),

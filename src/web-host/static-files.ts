@@ -1,10 +1,16 @@
 // Serves the built renderer from one folder: known content types, nothing outside the folder
 // (no `..`, no encoded `..`, no backslashes, no symlinks out), and index.html for unknown paths
 // only when a browser navigates (so a missing script is a 404, not HTML).
+//
+// Hand-written on purpose rather than sirv: sirv follows a symlink out of its folder (it
+// indexes with statSync and checks paths lexically only), fails to start on a dangling link,
+// serves every method, and in its per-request mode serves dotfiles. The checks here are the
+// app:// protocol's own, from src/shared.
 import { createReadStream } from 'node:fs'
-import { realpath, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { extname, join, sep } from 'node:path'
+import { extname, join } from 'node:path'
+import { openRendererFolder } from '../shared/renderer-folder'
 import { contentTypeOf, safeRelativePath } from '../shared/renderer-files'
 
 export type StaticHandler = (
@@ -15,8 +21,8 @@ export type StaticHandler = (
 
 /** `root` must exist; it is resolved once so symlinks inside it cannot lead out. */
 export async function createStaticHandler(root: string): Promise<StaticHandler> {
-  const realRoot = await realpath(root)
-  const indexFile = join(realRoot, 'index.html')
+  const folder = await openRendererFolder(root)
+  const indexFile = join(folder.root, 'index.html')
 
   return async (request, response, headers) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -25,20 +31,10 @@ export async function createStaticHandler(root: string): Promise<StaticHandler> 
     const relative = safeRelativePath(request.url ?? '/')
     if (relative === null) return plain(response, 400, 'bad path', headers)
 
-    const file = relative === '' ? indexFile : await fileInside(realRoot, relative)
+    const file = await folder.fileInside(relative === '' ? 'index.html' : relative)
     if (file !== null) return send(request, response, file, headers)
     if (isNavigation(request, relative)) return send(request, response, indexFile, headers)
     return plain(response, 404, 'not found', headers)
-  }
-}
-
-async function fileInside(realRoot: string, relative: string): Promise<string | null> {
-  try {
-    const real = await realpath(join(realRoot, relative))
-    if (!real.startsWith(realRoot + sep)) return null
-    return (await stat(real)).isFile() ? real : null
-  } catch {
-    return null
   }
 }
 

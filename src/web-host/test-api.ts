@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto'
 import {
   ParacordError,
   type ApiInput,
+  type ApiMethodName,
+  type ApiOutputs,
   type AuthState,
   type ChannelInfo,
   type InviteInfo,
@@ -33,14 +35,17 @@ interface ServerState {
   readonly invites: InviteInfo[]
 }
 
-export interface TestApi extends ParacordApi {
+/** The methods answer synchronously; `counted` below turns each answer into the API's promise. */
+type SyncMethods = { [M in ApiMethodName]: (input: ApiInput<M>) => ApiOutputs[M] }
+
+export interface FakeParacordApi extends ParacordApi {
   readonly events: CoreEvents
   /** How many calls reached the API, to show that refused sockets reach nothing. */
   readonly callCount: number
   close(): Promise<void>
 }
 
-export function createTestApi(): TestApi {
+export function createFakeParacordApi(): FakeParacordApi {
   const events = new CoreEvents()
   const accounts = new Map<string, Account>()
   const servers = new Map<string, ServerState>()
@@ -104,9 +109,9 @@ export function createTestApi(): TestApi {
     return { list, index }
   }
 
-  const methods: Omit<ParacordApi, 'on'> = {
-    getAuthState: async () => authState(),
-    register: async ({ name, password }) => {
+  const methods: SyncMethods = {
+    getAuthState: () => authState(),
+    register: ({ name, password }) => {
       if (accounts.has(name)) throw new ParacordError('name_taken', `The name ${name} is taken.`)
       const userId = newId()
       const account: Account = {
@@ -124,52 +129,52 @@ export function createTestApi(): TestApi {
       accounts.set(name, account)
       return setAuth('unlocked', account)
     },
-    login: async ({ name, password }) => {
+    login: ({ name, password }) => {
       const account = accounts.get(name)
       if (!account) throw new ParacordError('unknown_account', `No account named ${name}.`)
       checkPassword(account, password)
       return setAuth('unlocked', account)
     },
-    unlock: async ({ password }) => {
+    unlock: ({ password }) => {
       if (current === null) throw new ParacordError('signed_out', 'Sign in first.')
       checkPassword(current, password)
       return setAuth('unlocked', current)
     },
-    lock: async () => {
+    lock: () => {
       if (current === null) throw new ParacordError('signed_out', 'Sign in first.')
       return setAuth('locked', current)
     },
-    logout: async () => setAuth('signed_out', null),
-    changePassword: async ({ currentPassword, newPassword }) => {
+    logout: () => setAuth('signed_out', null),
+    changePassword: ({ currentPassword, newPassword }) => {
       const account = unlocked()
       checkPassword(account, currentPassword)
       account.password = newPassword
       return null
     },
-    deleteAccount: async ({ password }) => {
+    deleteAccount: ({ password }) => {
       const account = unlocked()
       checkPassword(account, password)
       accounts.delete(account.name)
       return setAuth('signed_out', null)
     },
-    touch: async () => null,
+    touch: () => null,
 
-    getProfile: async () => unlocked().profile,
-    updateProfile: async (change) => {
+    getProfile: () => unlocked().profile,
+    updateProfile: (change) => {
       const account = unlocked()
       account.profile = { ...account.profile, ...change }
       return account.profile
     },
-    getSettings: async () => unlocked().settings,
-    updateSettings: async (change) => {
+    getSettings: () => unlocked().settings,
+    updateSettings: (change) => {
       const account = unlocked()
       account.settings = { ...account.settings, ...change }
       return account.settings
     },
 
-    listServers: async () => (unlocked(), summaries()),
-    getServer: async ({ serverId }) => server(serverId).details,
-    createServer: async ({ name }) => {
+    listServers: () => (unlocked(), summaries()),
+    getServer: ({ serverId }) => server(serverId).details,
+    createServer: ({ name }) => {
       const account = unlocked()
       const details: ServerDetails = {
         id: newId(),
@@ -200,21 +205,21 @@ export function createTestApi(): TestApi {
       events.emit('serversChanged', summaries())
       return details
     },
-    renameServer: async ({ serverId, name }) => changeServer(server(serverId), { name }),
-    leaveServer: async ({ serverId }) => {
+    renameServer: ({ serverId, name }) => changeServer(server(serverId), { name }),
+    leaveServer: ({ serverId }) => {
       server(serverId)
       servers.delete(serverId)
       events.emit('serverRemoved', { serverId, reason: 'left' })
       events.emit('serversChanged', summaries())
       return null
     },
-    createChannel: async ({ serverId, name, kind, burnSeconds }) => {
+    createChannel: ({ serverId, name, kind, burnSeconds }) => {
       const state = server(serverId)
       const created: ChannelInfo = { id: newId(), serverId, name, kind, burnSeconds, unread: 0 }
       changeServer(state, { channels: [...state.details.channels, created] })
       return created
     },
-    updateChannel: async (input) => {
+    updateChannel: (input) => {
       const { state, channel: before } = channel(input)
       const after: ChannelInfo = {
         ...before,
@@ -226,7 +231,7 @@ export function createTestApi(): TestApi {
       })
       return after
     },
-    deleteChannel: async (input) => {
+    deleteChannel: (input) => {
       const { state } = channel(input)
       state.messages.delete(input.channelId)
       changeServer(state, {
@@ -234,7 +239,7 @@ export function createTestApi(): TestApi {
       })
       return null
     },
-    createInvite: async ({ serverId, maxUses, expiresInSeconds }) => {
+    createInvite: ({ serverId, maxUses, expiresInSeconds }) => {
       const state = server(serverId)
       const code = randomBytes(18).toString('base64url')
       const invite: InviteInfo = {
@@ -249,28 +254,28 @@ export function createTestApi(): TestApi {
       state.invites.push(invite)
       return invite
     },
-    listInvites: async ({ serverId }) => server(serverId).invites,
-    revokeInvite: async ({ serverId, inviteId }) => {
+    listInvites: ({ serverId }) => server(serverId).invites,
+    revokeInvite: ({ serverId, inviteId }) => {
       const state = server(serverId)
       const index = state.invites.findIndex((i) => i.id === inviteId)
       if (index < 0) throw new ParacordError('not_found', 'No such invite.')
       state.invites[index] = { ...(state.invites[index] as InviteInfo), revoked: true }
       return null
     },
-    joinByInvite: async () => {
+    joinByInvite: () => {
       unlocked()
       throw new ParacordError('invite_invalid', 'This invite is not valid here.')
     },
-    removeMember: async ({ serverId }) => {
+    removeMember: ({ serverId }) => {
       server(serverId)
       throw new ParacordError('not_found', 'No such member.')
     },
-    setRole: async ({ serverId }) => {
+    setRole: ({ serverId }) => {
       server(serverId)
       throw new ParacordError('not_found', 'No such member.')
     },
 
-    listMessages: async (input: ApiInput<'listMessages'>) => {
+    listMessages: (input: ApiInput<'listMessages'>) => {
       const { state } = channel(input)
       const all = (state.messages.get(input.channelId) ?? []).filter(
         (m) => input.beforeSeq === undefined || (m.seq ?? 0) < input.beforeSeq,
@@ -278,7 +283,7 @@ export function createTestApi(): TestApi {
       const messages = all.slice(-input.limit)
       return { messages, hasOlder: all.length > messages.length }
     },
-    sendMessage: async (input) => {
+    sendMessage: (input) => {
       const account = unlocked()
       const { state, channel: target } = channel(input)
       const now = Date.now()
@@ -299,41 +304,41 @@ export function createTestApi(): TestApi {
       events.emit('messagesChanged', { ...input, messages: [sent] })
       return sent
     },
-    editMessage: async (input) => {
+    editMessage: (input) => {
       const { list, index } = message(input)
       const edited = { ...(list[index] as MessageInfo), text: input.text, editedAt: Date.now() }
       list[index] = edited
       events.emit('messagesChanged', { ...input, messages: [edited] })
       return edited
     },
-    deleteMessage: async (input) => {
+    deleteMessage: (input) => {
       const { list, index } = message(input)
       list.splice(index, 1)
       events.emit('messagesDeleted', { ...input, ids: [input.messageId] })
       return null
     },
-    markRead: async (input) => (channel(input), null),
+    markRead: (input) => (channel(input), null),
 
-    getSafetyNumber: async () => {
+    getSafetyNumber: () => {
       unlocked()
       throw new ParacordError('not_found', 'No such user.')
     },
-    acceptKeyChange: async () => {
+    acceptKeyChange: () => {
       unlocked()
       throw new ParacordError('not_found', 'No such user.')
     },
-    getConnectionState: async () => ({ status: 'online', outbox: 0, reason: null }),
+    getConnectionState: () => ({ status: 'online', outbox: 0, reason: null }),
 
-    getIceServers: async () => ({
+    getIceServers: () => ({
       iceServers: [],
       relayOnly: unlocked().settings.alwaysRelayCalls,
       expiresAt: null,
     }),
-    getVoiceState: async () => ({
+    getVoiceState: () => ({
       call: (unlocked(), voiceCall),
       channels: voiceCall ? [voiceCall] : [],
     }),
-    joinVoice: async (input) => {
+    joinVoice: (input) => {
       const account = unlocked()
       if (channel(input).channel.kind !== 'voice')
         throw new ParacordError('not_found', 'No such voice channel.')
@@ -343,7 +348,7 @@ export function createTestApi(): TestApi {
       events.emit('voiceParticipants', { ...input, participants: voiceCall.participants })
       return voiceCall
     },
-    leaveVoice: async () => {
+    leaveVoice: () => {
       unlocked()
       if (voiceCall) {
         const { serverId, channelId } = voiceCall
@@ -352,7 +357,7 @@ export function createTestApi(): TestApi {
       }
       return null
     },
-    sendVoiceSignal: async () => {
+    sendVoiceSignal: () => {
       unlocked()
       throw new ParacordError('not_found', 'That person is no longer in the call.')
     },
@@ -363,7 +368,8 @@ export function createTestApi(): TestApi {
       name,
       (input: never) => {
         callCount++
-        return (fn as (input: never) => Promise<unknown>)(input)
+        // Answered inside a promise, so a throw reaches the caller as a rejection.
+        return new Promise((resolve) => resolve((fn as (input: never) => unknown)(input)))
       },
     ]),
   ) as unknown as Omit<ParacordApi, 'on'>

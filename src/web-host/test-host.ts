@@ -125,8 +125,9 @@ export function openBridge(host: RunningWebHost, options: SocketOptions = {}): P
   )
   const messages: BridgeServerMessage[] = []
   const waiters: (() => void)[] = []
+  // ws hands a message over as one Buffer (binaryType nodebuffer, the default).
   ws.on('message', (data) => {
-    messages.push(JSON.parse(String(data)) as BridgeServerMessage)
+    messages.push(JSON.parse((data as Buffer).toString()) as BridgeServerMessage)
     for (const wake of waiters.splice(0)) wake()
   })
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>

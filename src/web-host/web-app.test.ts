@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type RunningServer } from '../server'
-import { createTestApi, type TestApi } from './test-api'
+import { createFakeParacordApi, type FakeParacordApi } from './test-api'
 import { makeRendererDir, openServed, rawRequest } from './test-host'
 import { startWebApp, type CoreFactory, type RunningWebApp } from './web-app'
 
@@ -25,12 +25,16 @@ afterEach(async () => {
 
 /** A core factory that records how it was called and whether its core was closed. */
 function recordingFactory() {
-  const made: { options: Parameters<CoreFactory>[0]; api: TestApi; closed: boolean }[] = []
-  const factory: CoreFactory = async (options) => {
-    const api = createTestApi()
+  const made: { options: Parameters<CoreFactory>[0]; api: FakeParacordApi; closed: boolean }[] = []
+  const factory: CoreFactory = (options) => {
+    const api = createFakeParacordApi()
     const entry = { options, api, closed: false }
     made.push(entry)
-    return { ...api, on: api.on, close: async () => void (entry.closed = true) }
+    const close = () => {
+      entry.closed = true
+      return Promise.resolve()
+    }
+    return Promise.resolve({ ...api, close })
   }
   return { made, factory }
 }
@@ -102,9 +106,9 @@ describe('startWebApp', () => {
   it('stops what it started when the core cannot start', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'paracord-webapp-'))
     let serverUrl = ''
-    const failing: CoreFactory = async (options) => {
+    const failing: CoreFactory = (options) => {
       serverUrl = options.serverUrl
-      throw new Error('the cache is locked by another process')
+      return Promise.reject(new Error('the cache is locked by another process'))
     }
     await expect(
       startWebApp({

@@ -1,6 +1,6 @@
 // One command, a working app: a paracord-server (the one given, or a local one on SQLite in the
 // data folder), the client core on that folder, and the web host serving it.
-import type { RunningServer } from '../server'
+import type { EmbeddedBackend } from '../core/backend-process'
 import { startLocalBackend, type CoreFactory } from '../core/local-backend'
 import type { WebHostOptions } from './options'
 import { startWebHost, type RunningWebHost } from './web-host'
@@ -11,13 +11,15 @@ export interface WebAppConfig extends WebHostOptions {
   readonly rendererDir: string
   readonly createCore: CoreFactory
   readonly onInternalError?: (method: string, error: unknown) => void
+  /** The local server's own output (its warnings), when one is started. */
+  readonly onBackendOutput?: (text: string) => void
 }
 
 export interface RunningWebApp {
   readonly host: RunningWebHost
   readonly serverUrl: string
-  /** The local server started because none was given; null when one was. */
-  readonly embeddedServer: RunningServer | null
+  /** The local server's process, started because none was given; null when one was. */
+  readonly embeddedServer: EmbeddedBackend | null
   /** Stops in order: the bridge (no new calls), the core, the embedded server. Safe to repeat. */
   close(): Promise<void>
 }
@@ -27,7 +29,8 @@ export async function startWebApp(config: WebAppConfig): Promise<RunningWebApp> 
     dataDir: config.dataDir,
     serverUrl: config.serverUrl,
     createCore: config.createCore,
-    ...(config.onInternalError ? { onError: config.onInternalError } : {}),
+    onError: config.onInternalError,
+    onBackendOutput: config.onBackendOutput,
   })
   try {
     const host = await startWebHost({

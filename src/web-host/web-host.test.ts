@@ -9,7 +9,7 @@ import { BRIDGE_CLOSE_BAD_TOKEN, BRIDGE_NO_ID } from '../shared/bridge-protocol'
 import { MAX_CALLS_IN_FLIGHT } from './bridge'
 import { rendererPolicy } from '../shared/renderer-csp'
 import { FALLBACK_RENDERER_CSP } from './security-headers'
-import { createTestApi, type TestApi } from './test-api'
+import { createFakeParacordApi, type FakeParacordApi } from './test-api'
 import {
   INDEX_HTML,
   makeRendererDir,
@@ -23,7 +23,7 @@ import {
 import type { RunningWebHost } from './web-host'
 
 let renderer: Awaited<ReturnType<typeof makeRendererDir>>
-let api: TestApi
+let api: FakeParacordApi
 let host: RunningWebHost
 const extraHosts: RunningWebHost[] = []
 
@@ -35,7 +35,7 @@ afterAll(async () => {
 })
 
 const start = async () => {
-  api = createTestApi()
+  api = createFakeParacordApi()
   host = await startTestHost(api, renderer.root)
 }
 const stop = async () => {
@@ -149,7 +149,7 @@ describe('static files', () => {
   it('falls back to a strict policy when index.html carries none', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'paracord-web-bare-'))
     await writeFile(join(dir, 'index.html'), '<!doctype html><title>bare</title>')
-    const bare = await startTestHost(createTestApi(), dir)
+    const bare = await startTestHost(createFakeParacordApi(), dir)
     try {
       const csp = String((await rawRequest(bare.port, '/')).headers['content-security-policy'])
       expect(csp.startsWith(FALLBACK_RENDERER_CSP.join('; ') + '; connect-src')).toBe(true)
@@ -301,7 +301,7 @@ describe('calls and events across the bridge', () => {
     socket.ws.send(Buffer.from([1, 2, 3]), { binary: true })
     expect(await socket.next((m) => m.type === 'result')).toMatchObject({
       id: BRIDGE_NO_ID,
-      result: { ok: false, error: { message: expect.stringMatching(/binary/) } },
+      result: { ok: false, error: { message: expect.stringMatching(/binary/) as unknown } },
     })
     socket.send({
       type: 'call',
@@ -311,7 +311,7 @@ describe('calls and events across the bridge', () => {
     })
     expect(await socket.next((m) => m.type === 'result')).toMatchObject({
       id: BRIDGE_NO_ID,
-      result: { ok: false, error: { message: expect.stringMatching(/larger than/) } },
+      result: { ok: false, error: { message: expect.stringMatching(/larger than/) as unknown } },
     })
     expect(api.callCount).toBe(calls)
     expect((await socket.call('getConnectionState', {})).result).toMatchObject({ ok: true })
@@ -351,7 +351,7 @@ describe('a core that misbehaves', () => {
   afterEach(stop)
 
   it('turns an unexpected failure into `internal` without leaking its message', async () => {
-    const base = createTestApi()
+    const base = createFakeParacordApi()
     const broken: ParacordApi = {
       ...base,
       getProfile: () => Promise.reject(new Error('SQLITE_CORRUPT at /home/ada/secret.db')),
@@ -365,7 +365,7 @@ describe('a core that misbehaves', () => {
   })
 
   it(`answers more than ${MAX_CALLS_IN_FLIGHT} calls at once with rate_limited, then serves again`, async () => {
-    const base = createTestApi()
+    const base = createFakeParacordApi()
     let release: () => void = () => {}
     const gate = new Promise<void>((resolve) => (release = resolve))
     const slow: ParacordApi = {
@@ -387,7 +387,7 @@ describe('a core that misbehaves', () => {
   })
 
   it('reports a ParacordError from the core with its own code and words', async () => {
-    const base = createTestApi()
+    const base = createFakeParacordApi()
     const offline: ParacordApi = {
       ...base,
       listServers: () =>

@@ -14,6 +14,7 @@ import {
   randomKey,
   signPayloadB64,
 } from '../crypto'
+import { TEST_KDF } from '../crypto/test-kdf'
 import { StoreClient } from '../net/http-client'
 import type { UnlockedSession } from '../session'
 import type { VaultData } from '../vault-model'
@@ -23,14 +24,13 @@ import {
   failure,
   newDevice,
   startBackend,
-  TEST_KDF,
   uniqueName,
   type Device,
 } from './test-kit'
 
 const devices: Device[] = []
-const device = (url: string, dataDir?: string) => {
-  const made = newDevice(url, dataDir)
+const device = (url: string, dataDir?: string, options?: Parameters<typeof newDevice>[2]) => {
+  const made = newDevice(url, dataDir, options)
   devices.push(made)
   return made
 }
@@ -82,7 +82,7 @@ describe('register, lock and unlock', () => {
     expect(text).not.toContain(session.vault().cacheKey)
     expect(existsSync(join(folder, 'cache.db'))).toBe(true)
 
-    expect(phone.account.lock()).toEqual({
+    expect(await phone.account.lock()).toEqual({
       status: 'locked',
       name: name.toLowerCase(),
       userId: session.userId,
@@ -101,7 +101,7 @@ describe('register, lock and unlock', () => {
     const first = device(backend.url)
     const name = uniqueName()
     await first.account.register(name, 'pw')
-    first.account.lock()
+    await first.account.lock()
 
     const restarted = device(backend.url, first.dataDir)
     expect(restarted.account.authState()).toMatchObject({ status: 'locked', name })
@@ -138,7 +138,7 @@ describe('refusals', () => {
     const laptop = device(backend.url)
     const name = uniqueName()
     await laptop.account.register(name, 'right')
-    laptop.account.lock()
+    await laptop.account.lock()
 
     const phone = device(backend.url)
     const online = await failure(phone.account.login(name, 'wrong'))
@@ -183,14 +183,12 @@ describe('refusals', () => {
   it('says invalid_input with the reason for a bad name', async () => {
     const backend = await startBackend()
     const phone = device(backend.url)
-    expect(await failure(phone.account.register('ab', 'pw'))).toMatchObject({
-      code: 'invalid_input',
-      message: expect.stringContaining('at least 3'),
-    })
-    expect(await failure(phone.account.register('no spaces', 'pw'))).toMatchObject({
-      code: 'invalid_input',
-      message: expect.stringContaining('letters, digits'),
-    })
+    const short = await failure(phone.account.register('ab', 'pw'))
+    expect(short).toMatchObject({ code: 'invalid_input' })
+    expect((short as Error).message).toContain('at least 3')
+    const spaced = await failure(phone.account.register('no spaces', 'pw'))
+    expect(spaced).toMatchObject({ code: 'invalid_input' })
+    expect((spaced as Error).message).toContain('letters, digits')
     expect(await codeOf(phone.account.login('x'.repeat(40), 'pw'))).toBe('invalid_input')
     expect(phone.account.profiles.list()).toEqual([])
   })
@@ -225,10 +223,9 @@ describe('damaged data', () => {
       vault: { body, signature },
     })
     const phone = device(backend.url)
-    expect(await failure(phone.account.login(name, 'pw'))).toMatchObject({
-      code: 'internal',
-      message: expect.stringContaining('vault is damaged'),
-    })
+    const damaged = await failure(phone.account.login(name, 'pw'))
+    expect(damaged).toMatchObject({ code: 'internal' })
+    expect((damaged as Error).message).toContain('vault is damaged')
     expect(phone.account.authState().status).toBe('signed_out')
     expect(phone.account.profiles.list()).toEqual([])
   })
@@ -237,7 +234,7 @@ describe('damaged data', () => {
     const backend = await startBackend()
     const phone = device(backend.url)
     const session = await phone.account.register(uniqueName(), 'pw')
-    phone.account.lock()
+    await phone.account.lock()
     writeFileSync(phone.account.profiles.cachePathOf(session.handle), 'not a database')
     const again = await phone.account.unlock('pw')
     again.cache.setValue('k', 1)
@@ -259,7 +256,7 @@ describe('lock', () => {
     const cache = session.cache
     expect(signSecret.some((byte) => byte !== 0)).toBe(true)
 
-    phone.account.lock()
+    await phone.account.lock()
 
     expect(signSecret.every((byte) => byte === 0)).toBe(true)
     expect(boxSecret.every((byte) => byte === 0)).toBe(true)
@@ -288,7 +285,7 @@ describe('lock', () => {
     expect(secret.every((byte) => byte === 0)).toBe(true)
     expect(phone.account.authState()).toMatchObject({ status: 'unlocked', userId: second.userId })
     expect(phone.account.profiles.list()).toHaveLength(2)
-    phone.account.lock()
+    await phone.account.lock()
     await phone.account.unlock('pw2')
     expect(phone.account.current().userId).toBe(second.userId)
   })
@@ -327,7 +324,7 @@ describe('change password', () => {
     expect(Object.keys(other.vault().servers)).toEqual([id])
 
     // Offline on this device: the old password fails, the new one unlocks.
-    laptop.account.lock()
+    await laptop.account.lock()
     await backend.stop()
     expect(await codeOf(laptop.account.unlock('old secret'))).toBe('wrong_password')
     const unlocked = await laptop.account.unlock('new secret')
@@ -357,7 +354,7 @@ describe('change password', () => {
     const name = uniqueName()
     const laptop = device(backend.url)
     await laptop.account.register(name, 'pw')
-    laptop.account.lock()
+    await laptop.account.lock()
     const phone = device(backend.url)
     await phone.account.login(name, 'pw')
     await phone.account.changePassword('pw', 'pw2')
@@ -421,7 +418,7 @@ describe('vault writes from two devices', () => {
 
   it('takes a newer vault from the server when reconnecting after an offline unlock', async () => {
     const { a, b, phone } = await twoDevices()
-    phone.account.lock()
+    await phone.account.lock()
     const x = serverId()
     await a.updateVault(withServer(x))
     const unlocked = await phone.account.unlock('pw')
@@ -473,7 +470,7 @@ describe('delete account and logout', () => {
     const backend = await startBackend()
     const phone = device(backend.url)
     const session = await phone.account.register(uniqueName(), 'pw')
-    phone.account.lock()
+    await phone.account.lock()
     await phone.account.logout()
     expect(existsSync(phone.account.profiles.folderOf(session.handle))).toBe(false)
     expect(phone.account.authState().status).toBe('signed_out')
@@ -500,7 +497,7 @@ describe('auto-lock', () => {
       ...vault,
       settings: { ...vault.settings, autoLockMinutes: 2 },
     }))
-    phone.account.lock()
+    await phone.account.lock()
     await backend.stop()
 
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
@@ -512,6 +509,71 @@ describe('auto-lock', () => {
     expect(phone.account.authState().status).toBe('unlocked')
     vi.advanceTimersByTime(30_000)
     expect(phone.account.authState().status).toBe('locked')
+    await vi.waitFor(() => expect(phone.states.at(-1)?.status).toBe('locked'))
+  })
+})
+
+describe('locking lets the services go first', () => {
+  it('wipes the session only once onBeforeLock is done, while no new call reaches it', async () => {
+    const backend = await startBackend()
+    let stillOpen: boolean | null = null
+    const phone = device(backend.url, undefined, {
+      onBeforeLock: async (session) => {
+        await new Promise((resolve) => setTimeout(resolve, 50))
+        stillOpen = session.cache.getValue('draft') === null
+      },
+    })
+    const session = await phone.account.register(uniqueName(), 'pw')
+    const locking = phone.account.lock()
+    expect(phone.account.authState().status).toBe('locked')
+    expect(await codeOf(phone.account.changePassword('pw', 'new'))).toBe('locked')
+    expect(session.vault().userId).toBe(session.userId)
+    expect((await locking).status).toBe('locked')
+    expect(stillOpen).toBe(true)
+    expect(() => session.vault()).toThrow(expect.objectContaining({ code: 'locked' }))
     expect(phone.states.at(-1)?.status).toBe('locked')
+  })
+
+  it('wipes it anyway when onBeforeLock overruns its time, and aborts its signal', async () => {
+    const backend = await startBackend()
+    let signal: AbortSignal | null = null
+    const phone = device(backend.url, undefined, {
+      beforeLockTimeoutMs: 100,
+      onBeforeLock: (_session, given) => {
+        signal = given
+        return new Promise(() => {})
+      },
+    })
+    const session = await phone.account.register(uniqueName(), 'pw')
+    const started = performance.now()
+    await phone.account.lock()
+    expect(performance.now() - started).toBeLessThan(1000)
+    expect(signal!.aborted).toBe(true)
+    expect(() => session.identity).toThrow(expect.objectContaining({ code: 'locked' }))
+  })
+
+  it('reports a failing onBeforeLock and locks all the same', async () => {
+    const backend = await startBackend()
+    const broken = new Error('the services could not stop')
+    const phone = device(backend.url, undefined, {
+      onBeforeLock: () => Promise.reject(broken),
+    })
+    await phone.account.register(uniqueName(), 'pw')
+    expect((await phone.account.lock()).status).toBe('locked')
+    expect(phone.errors.splice(0)).toEqual([broken])
+  })
+
+  it('logs out on the server only after the services let go, so they can still post', async () => {
+    const backend = await startBackend()
+    let servedDuringLogout: string | null = null
+    const phone = device(backend.url, undefined, {
+      onBeforeLock: async (session) => {
+        servedDuringLogout = (await session.client.getEnclave(session.handle)).id
+      },
+    })
+    const session = await phone.account.register(uniqueName(), 'pw')
+    await phone.account.logout()
+    expect(servedDuringLogout).toBe(session.handle)
+    expect(phone.states.at(-1)?.status).toBe('signed_out')
   })
 })

@@ -31,6 +31,7 @@ import {
   type Identity,
   type LoginSecrets,
 } from '../crypto'
+import { ServerUnreachableError } from '../net/errors'
 import { StoreClient } from '../net/http-client'
 import type { UnlockedSession } from '../session'
 import { DEFAULT_SETTINGS, type VaultData } from '../vault-model'
@@ -66,13 +67,22 @@ export interface AccountServiceOptions {
   readonly onAuthChanged?: (state: AuthState) => void
   /** The vault changed (a write here, or a newer vault another device wrote). */
   readonly onVaultChanged?: (vault: Readonly<VaultData>) => void
-  /** Runs just before a session's secrets are wiped, so services can stop using it. */
-  readonly onBeforeLock?: (session: UnlockedSession) => void
+  /**
+   * Runs before a session's secrets are wiped, so services stop using it (a voice call posts its
+   * leave). Waited for at most `beforeLockTimeoutMs`: then `signal` aborts and the session is
+   * wiped regardless.
+   */
+  readonly onBeforeLock?: (session: UnlockedSession, signal: AbortSignal) => Promise<void> | void
+  /** How long locking waits for onBeforeLock; BEFORE_LOCK_TIMEOUT_MS by default. */
+  readonly beforeLockTimeoutMs?: number
   /** Failures in background work that no caller awaits. */
   readonly onError?: (error: unknown) => void
   /** Per-request timeout of the HTTP client. */
   readonly requestTimeoutMs?: number
 }
+
+/** A backend that does not answer holds a lock up this long at most (a call's leave). */
+export const BEFORE_LOCK_TIMEOUT_MS = 2_000
 
 export class AccountService {
   readonly profiles: ProfileStore
@@ -83,6 +93,8 @@ export class AccountService {
   private readonly onError: (error: unknown) => void
   private readonly autoLock: AutoLock
   private session: UnlockedSessionImpl | null = null
+  /** The end of the last session: services letting go of it, then its wipe. */
+  private ending: Promise<void> = Promise.resolve()
   private background: Promise<void> = Promise.resolve()
 
   constructor(private readonly options: AccountServiceOptions) {
@@ -95,7 +107,9 @@ export class AccountService {
     this.autoLock = new AutoLock({
       minutes: () =>
         this.session?.isWiped === false ? this.session.vault().settings.autoLockMinutes : 0,
-      onExpire: () => this.lock(),
+      onExpire: () => {
+        this.lock().catch((error: unknown) => this.onError(error))
+      },
       now: this.now,
     })
   }
@@ -311,18 +325,16 @@ export class AccountService {
 
   // --- lock, logout ------------------------------------------------------------------------
 
-  /** Wipes every secret and closes the cache; the profile stays, so the app shows "locked". */
-  lock(): AuthState {
-    const session = this.session
-    if (session === null) return this.authState()
-    this.session = null
-    this.autoLock.stop()
-    try {
-      this.options.onBeforeLock?.(session)
-    } catch (error) {
-      this.onError(error)
+  /**
+   * Wipes every secret and closes the cache; the profile stays, so the app shows "locked". The
+   * services let go of the session first (a voice call's leave goes out), for a bounded time.
+   */
+  async lock(): Promise<AuthState> {
+    if (this.session === null) {
+      await this.ending
+      return this.authState()
     }
-    session.wipe()
+    await this.endSession()
     return this.changed()
   }
 
@@ -333,16 +345,19 @@ export class AccountService {
    * server session (its token is sealed in the cache); it expires on its own.
    */
   async logout(): Promise<AuthState> {
-    const session = this.session
-    if (session !== null) {
+    const handle = this.session?.handle ?? this.profiles.lastAccountHandle()
+    const wasUnlocked = this.session !== null
+    // The server session ends after the services let go: a call's leave needs its token.
+    await this.endSession(async (session) => {
       try {
         await session.client.logout()
-      } catch {
+      } catch (error) {
         // Unreachable or already ended: the device forgets the token either way.
+        if (!(error instanceof ServerUnreachableError || isApiError(error, 'unauthorized')))
+          this.onError(error)
       }
-    }
-    const handle = session?.handle ?? this.profiles.lastAccountHandle()
-    this.lock()
+    })
+    if (wasUnlocked) this.changed()
     if (handle !== null) this.profiles.remove(handle)
     this.profiles.clearLastAccount()
     return this.changed()
@@ -438,13 +453,62 @@ export class AccountService {
       throw toParacordError(error, 'Deleting the account')
     }
     const handle = session.handle
-    this.lock()
+    await this.lock()
     this.profiles.remove(handle)
     this.profiles.clearLastAccount()
     return this.changed()
   }
 
   // --- internals ---------------------------------------------------------------------------
+
+  /**
+   * Ends the unlocked session (none: waits for the end under way). `lastly` runs after the
+   * services let go and before the wipe, while the session still holds its token.
+   */
+  private endSession(lastly?: (session: UnlockedSessionImpl) => Promise<void>): Promise<void> {
+    const session = this.session
+    if (session === null) return this.ending
+    // 1. From now on the account reads as locked, and no new call reaches the session.
+    this.session = null
+    this.autoLock.stop()
+    this.ending = this.letGo(session, lastly)
+    return this.ending
+  }
+
+  private async letGo(
+    session: UnlockedSessionImpl,
+    lastly?: (session: UnlockedSessionImpl) => Promise<void>,
+  ): Promise<void> {
+    try {
+      // 2. The services stop using it, for as long as the backend answers in time.
+      await this.beforeLock(session)
+      await lastly?.(session)
+    } finally {
+      // 3. Then every secret goes.
+      session.wipe()
+    }
+  }
+
+  /** onBeforeLock, given BEFORE_LOCK_TIMEOUT_MS (or the configured time) and no longer. */
+  private async beforeLock(session: UnlockedSessionImpl): Promise<void> {
+    const hook = this.options.onBeforeLock
+    if (!hook) return
+    const deadline = new AbortController()
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const timedOut = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        deadline.abort()
+        resolve()
+      }, this.options.beforeLockTimeoutMs ?? BEFORE_LOCK_TIMEOUT_MS)
+    })
+    try {
+      await Promise.race([Promise.resolve().then(() => hook(session, deadline.signal)), timedOut])
+    } catch (error) {
+      this.onError(error)
+    } finally {
+      clearTimeout(timer)
+    }
+  }
 
   private async startSession(parts: {
     profile: StoredProfile
@@ -455,8 +519,10 @@ export class AccountService {
     client: StoreClient
     login?: { token: string; expiresAt: number }
   }): Promise<UnlockedSessionImpl> {
-    // 1. Another account still unlocked is locked only now, once this one is known to work.
-    if (this.session !== null) this.lock()
+    // 1. Another account still unlocked is locked only now, once this one is known to work
+    //    (and a lock under way finishes first: its cache closes before any opens).
+    if (this.session !== null) await this.lock()
+    await this.ending
     // 2. The profile first, so a crash after this still leaves an account that unlocks.
     this.profiles.write(parts.profile)
     this.profiles.setLastAccount(parts.profile.handle)
@@ -508,7 +574,7 @@ export class AccountService {
         // Another device changed the password (or deleted the account): this device's vault
         // copy is stale. Lock, and let the next unlock sign in online with the new password.
         this.profiles.write({ ...session.storedProfile(), signInRequired: true })
-        if (this.session === session) this.lock()
+        if (this.session === session) await this.lock()
         return
       }
       if (error instanceof ParacordError && error.code === 'server_unreachable') return

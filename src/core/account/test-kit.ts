@@ -4,12 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AuthState } from '../../shared/api'
-import type { KdfParams } from '../../shared/protocol'
 import { startServer, type RunningServer } from '../../server'
-import { AccountService } from './account-service'
-
-/** The cheapest parameters the KDF accepts: tests derive many times. */
-export const TEST_KDF: KdfParams = { alg: 'argon2id13', opsLimit: 2, memLimit: 64 * 1024 * 1024 }
+import { TEST_KDF } from '../crypto/test-kdf'
+import { AccountService, type AccountServiceOptions } from './account-service'
 
 export interface Backend {
   readonly url: string
@@ -51,10 +48,15 @@ export async function deadUrl(): Promise<string> {
   return backend.url
 }
 
-export function newDevice(serverUrl: string, dataDir = tempFolder('device')): Device {
+export function newDevice(
+  serverUrl: string,
+  dataDir = tempFolder('device'),
+  options: Pick<AccountServiceOptions, 'onBeforeLock' | 'beforeLockTimeoutMs'> = {},
+): Device {
   const states: AuthState[] = []
   const errors: unknown[] = []
   const account = new AccountService({
+    ...options,
     dataDir,
     serverUrl,
     kdf: TEST_KDF,
@@ -70,7 +72,7 @@ export const uniqueName = (base = 'user'): string => `${base}-${process.pid}-${+
 
 /** Locks every device, stops every backend and deletes every temporary folder. */
 export async function cleanUp(devices: readonly Device[] = []): Promise<void> {
-  for (const device of devices) device.account.lock()
+  for (const device of devices) await device.account.lock()
   for (const device of devices) await device.account.settled()
   await Promise.all(backends.splice(0).map((server) => server.close()))
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true })

@@ -51,7 +51,8 @@ describe('identity', () => {
 
   it('survives export to and import from the vault', () => {
     const identity = generateIdentity()
-    const restored = importIdentity(JSON.parse(JSON.stringify(exportIdentity(identity))))
+    const stored = exportIdentity(identity)
+    const restored = importIdentity(JSON.parse(JSON.stringify(stored)) as typeof stored)
     expect(restored.userId).toBe(identity.userId)
     expect(restored.signing.publicKey).toEqual(identity.signing.publicKey)
     expect(restored.box.publicKey).toEqual(identity.box.publicKey)

@@ -7,17 +7,15 @@ import { sign, verify } from './sign'
 import { loadSodium } from './sodium'
 import { openVault, sealVault } from './vault'
 import { loginHandle } from './handle'
-
-// The smallest parameters the client accepts (libsodium's INTERACTIVE), to keep tests quick.
-const FAST: KdfParams = { alg: 'argon2id13', opsLimit: 2, memLimit: 64 * 1024 * 1024 }
+import { TEST_KDF } from './test-kdf'
 
 beforeAll(loadSodium)
 
 describe('deriveLoginSecrets', () => {
   it('gives the same secrets for the same password and salt', async () => {
     const salt = await newSalt()
-    const first = await deriveLoginSecrets('correct horse', salt, FAST)
-    const second = await deriveLoginSecrets('correct horse', salt, FAST)
+    const first = await deriveLoginSecrets('correct horse', salt, TEST_KDF)
+    const second = await deriveLoginSecrets('correct horse', salt, TEST_KDF)
     expect(first.vaultKey).toHaveLength(32)
     expect(first.loginKeys.publicKey).toHaveLength(32)
     expect(first.loginKeys.privateKey).toHaveLength(64)
@@ -29,17 +27,17 @@ describe('deriveLoginSecrets', () => {
 
   it('derives the same secrets in the worker and inline', async () => {
     const salt = await newSalt()
-    const inWorker = await deriveLoginSecrets('pw in a thread', salt, FAST)
-    const inline = await deriveLoginSecrets('pw in a thread', salt, FAST, { offThread: false })
+    const inWorker = await deriveLoginSecrets('pw in a thread', salt, TEST_KDF)
+    const inline = await deriveLoginSecrets('pw in a thread', salt, TEST_KDF, { offThread: false })
     expect(inline.vaultKey).toEqual(inWorker.vaultKey)
     expect(inline.loginKeys.privateKey).toEqual(inWorker.loginKeys.privateKey)
   })
 
   it('gives different secrets for a different password or salt', async () => {
     const salt = await newSalt()
-    const base = await deriveLoginSecrets('password one', salt, FAST)
-    const otherPassword = await deriveLoginSecrets('password two', salt, FAST)
-    const otherSalt = await deriveLoginSecrets('password one', await newSalt(), FAST)
+    const base = await deriveLoginSecrets('password one', salt, TEST_KDF)
+    const otherPassword = await deriveLoginSecrets('password two', salt, TEST_KDF)
+    const otherSalt = await deriveLoginSecrets('password one', await newSalt(), TEST_KDF)
     for (const other of [otherPassword, otherSalt]) {
       expect(other.vaultKey).not.toEqual(base.vaultKey)
       expect(other.loginKeys.publicKey).not.toEqual(base.loginKeys.publicKey)
@@ -49,8 +47,8 @@ describe('deriveLoginSecrets', () => {
   it('opens the vault only with the right password', async () => {
     const salt = await newSalt()
     const handle = loginHandle('alice')
-    const right = await deriveLoginSecrets('s3cret!', salt, FAST)
-    const wrong = await deriveLoginSecrets('s3cret?', salt, FAST)
+    const right = await deriveLoginSecrets('s3cret!', salt, TEST_KDF)
+    const wrong = await deriveLoginSecrets('s3cret?', salt, TEST_KDF)
     const body = sealVault(new TextEncoder().encode('{"v":1}'), right.vaultKey, handle)
     expect(() => openVault(body, wrong.vaultKey, handle)).toThrow(WrongPasswordError)
     expect(new TextDecoder().decode(openVault(body, right.vaultKey, handle))).toBe('{"v":1}')
@@ -58,13 +56,13 @@ describe('deriveLoginSecrets', () => {
 
   it('treats composed and decomposed spellings of a password as the same', async () => {
     const salt = await newSalt()
-    const composed = await deriveLoginSecrets('caf\u00e9', salt, FAST)
-    const decomposed = await deriveLoginSecrets('cafe\u0301', salt, FAST)
+    const composed = await deriveLoginSecrets('caf\u00e9', salt, TEST_KDF)
+    const decomposed = await deriveLoginSecrets('cafe\u0301', salt, TEST_KDF)
     expect(decomposed.vaultKey).toEqual(composed.vaultKey)
   })
 
   it('yields a login key that signs challenges', async () => {
-    const { loginKeys } = await deriveLoginSecrets('pw', await newSalt(), FAST)
+    const { loginKeys } = await deriveLoginSecrets('pw', await newSalt(), TEST_KDF)
     const challenge = new Uint8Array([1, 2, 3])
     expect(verify(sign(challenge, loginKeys.privateKey), challenge, loginKeys.publicKey)).toBe(true)
   })
@@ -76,12 +74,12 @@ describe('deriveLoginSecrets', () => {
   })
 
   const weak: Array<[string, KdfParams, RegExp]> = [
-    ['too few passes', { ...FAST, opsLimit: 1 }, /opsLimit 1 is below the minimum of 2/],
-    ['too little memory', { ...FAST, memLimit: 8 * 1024 * 1024 }, /memLimit 8388608 is below/],
-    ['a fractional pass count', { ...FAST, opsLimit: 2.5 }, /opsLimit 2.5/],
-    ['another algorithm', { ...FAST, alg: 'argon2i13' as 'argon2id13' }, /unsupported KDF/],
-    ['absurd passes from a hostile server', { ...FAST, opsLimit: 64 }, /above the maximum/],
-    ['absurd memory', { ...FAST, memLimit: 4 * 1024 * 1024 * 1024 }, /above the maximum/],
+    ['too few passes', { ...TEST_KDF, opsLimit: 1 }, /opsLimit 1 is below the minimum of 2/],
+    ['too little memory', { ...TEST_KDF, memLimit: 8 * 1024 * 1024 }, /memLimit 8388608 is below/],
+    ['a fractional pass count', { ...TEST_KDF, opsLimit: 2.5 }, /opsLimit 2.5/],
+    ['another algorithm', { ...TEST_KDF, alg: 'argon2i13' as 'argon2id13' }, /unsupported KDF/],
+    ['absurd passes from a hostile server', { ...TEST_KDF, opsLimit: 64 }, /above the maximum/],
+    ['absurd memory', { ...TEST_KDF, memLimit: 4 * 1024 * 1024 * 1024 }, /above the maximum/],
   ]
   it.each(weak)('rejects %s with a clear error', async (_name, kdf, message) => {
     const promise = deriveLoginSecrets('pw', await newSalt(), kdf)
@@ -90,10 +88,10 @@ describe('deriveLoginSecrets', () => {
   })
 
   it('rejects an empty password and a salt of the wrong size', async () => {
-    await expect(deriveLoginSecrets('', await newSalt(), FAST)).rejects.toThrow(
+    await expect(deriveLoginSecrets('', await newSalt(), TEST_KDF)).rejects.toThrow(
       /password must not be empty/,
     )
-    await expect(deriveLoginSecrets('pw', new Uint8Array(8), FAST)).rejects.toBeInstanceOf(
+    await expect(deriveLoginSecrets('pw', new Uint8Array(8), TEST_KDF)).rejects.toBeInstanceOf(
       InvalidInputError,
     )
   })

@@ -39,7 +39,8 @@ export async function newSalt(): Promise<Uint8Array> {
 /** Throws `WeakKdfError` unless the parameters are Argon2id13 at or above INTERACTIVE. */
 export function checkKdfParams(kdf: KdfParams): void {
   const sodium = readySodium()
-  if (kdf.alg !== 'argon2id13') throw new WeakKdfError(`unsupported KDF algorithm: ${kdf.alg}`)
+  if (kdf.alg !== 'argon2id13')
+    throw new WeakKdfError(`unsupported KDF algorithm: ${String(kdf.alg)}`)
   const minOps = sodium.crypto_pwhash_OPSLIMIT_INTERACTIVE
   const minMem = sodium.crypto_pwhash_MEMLIMIT_INTERACTIVE
   if (!Number.isSafeInteger(kdf.opsLimit) || kdf.opsLimit < minOps)

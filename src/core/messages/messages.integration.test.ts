@@ -72,7 +72,7 @@ describe('live messages', () => {
     expect(alice.seen.messagesChanged.some((e) => e.messages[0]?.text === 'hello alice')).toBe(true)
   })
 
-  it('pages back through older messages', async () => {
+  it('pages back through older messages', () => {
     const newest = alice.messages.listMessages({ serverId, channelId: general, limit: 2 })
     expect(newest.messages.map((m) => m.text)).toEqual(['hi olga', 'how are the knots?'])
     expect(newest.hasOlder).toBe(true)

@@ -1,12 +1,10 @@
 // The outbox: every item is sealed with its final shard id and burn time and queued on disk
 // before the first attempt to post it, so a crash or a dead network loses nothing and a retry
 // after an unknown outcome is stored once (the backend de-duplicates on the shard id).
-import { shardPayload } from '../../shared/protocol'
-import { signPayloadB64 } from '../crypto'
 import { ApiError, ServerUnreachableError } from '../net/errors'
 import type { OutboxItem } from '../cache'
-import { sealItem } from '../shard-codec'
 import type { UnlockedSession } from '../session'
+import { postItem, sealForStream } from '../servers/post-item'
 import type { ServerService } from '../servers/server-service'
 import type { ChannelItem, OutboxData } from './message-items'
 
@@ -106,71 +104,56 @@ export class Outbox {
     // 1. Burned while waiting: it must never reach anyone.
     if (data.burnAt <= this.session.now())
       return this.drop(id, data, 'it burned before it could be sent')
-    const keys = this.servers.keyring.streamKeys(data.serverId, data.channelId, data.epoch)
-    if (!keys) return this.drop(id, data, 'you are no longer in this server')
-    // 2. Post with the channel's post key of the item's epoch.
-    const signature = signPayloadB64(
-      shardPayload({ stream: data.channelId, id, burnAt: data.burnAt, body: data.body }),
-      keys.post.privateKey,
-    )
+    // 2. Post it as sealed; after a key rotation it is sealed again for the new epoch (once,
+    //    and the new copy replaces the queued one).
+    let current = data
     try {
-      const posted = await this.session.client.postShard(data.channelId, {
-        id,
-        body: data.body,
+      const posted = await postItem(this.session, this.servers.keyring, {
+        serverId: data.serverId,
+        streamId: data.channelId,
+        shardId: id,
         burnAt: data.burnAt,
-        signature,
+        payload: () => data.item,
+        sealed: { epoch: data.epoch, body: data.body },
+        catchUp: () => this.servers.catchUp(data.serverId),
+        retryAfterRotation: !data.resealed,
+        resealed: (sealed) => {
+          current = { ...data, ...sealed, resealed: true }
+          this.requeue(id, current)
+        },
       })
+      if (!posted) return this.drop(id, current, 'you are no longer in this server')
       if (this.session.cache.removeOutbox(id)) this.hooks.sizeChanged()
-      this.hooks.sent(id, data, posted.seq)
+      this.hooks.sent(id, current, posted.seq)
       return { status: 'sent', seq: posted.seq }
     } catch (error) {
       if (error instanceof ServerUnreachableError) return { status: 'queued' }
-      // 3. The stream's keys rotated since it was sealed: seal it again for the new epoch, once.
-      if (error instanceof ApiError && error.code === 'invalid_signature' && !data.resealed) {
-        const resealed = await this.resealForCurrentEpoch(id, data)
-        if (resealed) return this.attempt(id, resealed)
-      }
       if (
         error instanceof ApiError &&
         error.code !== 'rate_limited' &&
         error.code !== 'unavailable'
       )
-        return this.drop(id, data, `the server refused it (${error.code})`)
+        return this.drop(id, current, `the server refused it (${error.code})`)
       return { status: 'queued' }
     }
   }
 
-  private async resealForCurrentEpoch(id: string, data: OutboxData): Promise<OutboxData | null> {
-    try {
-      await this.servers.catchUp(data.serverId)
-      const access = await this.servers.keyring.currentAccess(data.serverId, data.channelId, true)
-      if (access.epoch === null || access.epoch === data.epoch) return null
-      const resealed = this.seal(id, { ...data, epoch: access.epoch, resealed: true })
-      // Replace the queued copy; the outbox keeps an id's first content, so remove it first.
-      this.session.cache.removeOutbox(id)
-      this.session.cache.enqueueOutbox({ id, stream: data.channelId, data: resealed })
-      return resealed
-    } catch {
-      return null
-    }
+  /** Replaces the queued copy; the outbox keeps an id's first content, so it goes first. */
+  private requeue(id: string, data: OutboxData): void {
+    this.session.cache.removeOutbox(id)
+    this.session.cache.enqueueOutbox({ id, stream: data.channelId, data })
   }
 
   private seal(id: string, data: Omit<OutboxData, 'body'>): OutboxData {
-    const keys = this.servers.keyring.streamKeys(data.serverId, data.channelId, data.epoch)
-    if (!keys) throw new Error(`no keys for epoch ${data.epoch}`)
-    const { identity } = this.session
-    const body = sealItem(
-      { stream: data.channelId, shardId: id, burnAt: data.burnAt },
-      data.epoch,
-      keys.contentKey,
-      {
-        userId: identity.userId,
-        signPublicKey: identity.signing.publicKey,
-        signSecretKey: identity.signing.privateKey,
-      },
-      data.item,
-    )
-    return { ...data, body }
+    const shard = {
+      serverId: data.serverId,
+      streamId: data.channelId,
+      shardId: id,
+      burnAt: data.burnAt,
+    }
+    const sealed = sealForStream(this.session, this.servers.keyring, shard, data.epoch, data.item)
+    if (!sealed) throw new Error(`no keys for epoch ${data.epoch}`)
+    return { ...data, body: sealed.body }
   }
 
   private drop(id: string, data: OutboxData, reason: string): DeliveryOutcome {

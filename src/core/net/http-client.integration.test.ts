@@ -16,8 +16,10 @@ import { ApiError, ServerUnreachableError } from './errors'
 import { StoreClient } from './http-client'
 import {
   createStream,
+  infoRequest,
   logIn,
   newSigningKey,
+  newStreamKeys,
   postMany,
   randomB64,
   readProof,
@@ -106,7 +108,10 @@ describe('accounts and sessions', () => {
     await session.logout()
     expect(session.token).toBeNull()
     session.setToken(login.token)
-    expect(await failure(session.getStream(randomB64(16)))).toMatchObject({
+    const unknown = { id: randomB64(16), keys: newStreamKeys() }
+    expect(
+      await failure(session.getStream(unknown.id, infoRequest(unknown, login.accountId))),
+    ).toMatchObject({
       code: 'unauthorized',
       status: 401,
     })
@@ -240,8 +245,14 @@ describe('enclaves', () => {
 describe('streams and shards', () => {
   it('creates a stream and reads its info', async () => {
     const stream = await createStream(client)
-    const info = await client.getStream(stream.id)
+    const info = await client.getStream(stream.id, infoRequest(stream, account.accountId))
     expect(info).toMatchObject({ id: stream.id, keyVersion: 1, headSeq: 0, previousKeys: [] })
+    // Without one of its read keys, the stream is not there.
+    const outsider = infoRequest(stream, account.accountId, newSigningKey())
+    expect(await failure(client.getStream(stream.id, outsider))).toMatchObject({
+      code: 'not_found',
+      status: 404,
+    })
   })
 
   it('answers a retried post with the first result', async () => {
@@ -253,7 +264,9 @@ describe('streams and shards', () => {
     const first = await client.postShard(stream.id, { id, body, burnAt, signature })
     const retry = await client.postShard(stream.id, { id, body, burnAt, signature })
     expect(retry).toEqual(first)
-    expect((await client.getStream(stream.id)).headSeq).toBe(first.seq)
+    expect(
+      (await client.getStream(stream.id, infoRequest(stream, account.accountId))).headSeq,
+    ).toBe(first.seq)
   })
 
   it('refuses a post signed by a key other than the post key', async () => {
@@ -264,7 +277,9 @@ describe('streams and shards', () => {
     const signature = newSigningKey().sign(shardPayload({ stream: stream.id, id, burnAt, body }))
     const error = await failure(client.postShard(stream.id, { id, body, burnAt, signature }))
     expect(error).toMatchObject({ code: 'invalid_signature' })
-    expect((await client.getStream(stream.id)).headSeq).toBe(0)
+    expect(
+      (await client.getStream(stream.id, infoRequest(stream, account.accountId))).headSeq,
+    ).toBe(0)
   })
 
   it('fetches a stream page by page in seq order', async () => {

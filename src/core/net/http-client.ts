@@ -27,6 +27,7 @@ import {
   ShardPostResponse,
   StreamCreateRequest,
   StreamInfo,
+  StreamInfoRequest,
   StreamRotateRequest,
   TurnCredentials,
   type ErrorCode,
@@ -80,6 +81,7 @@ const check = {
   enclaveDeleteRequest: compile(EnclaveDeleteRequest),
   streamCreateRequest: compile(StreamCreateRequest),
   streamInfo: compile(StreamInfo),
+  streamInfoRequest: compile(StreamInfoRequest),
   streamRotateRequest: compile(StreamRotateRequest),
   shardPostRequest: compile(ShardPostRequest),
   shardPostResponse: compile(ShardPostResponse),
@@ -139,7 +141,7 @@ export class StoreClient {
     const query = new URLSearchParams({ handle })
     return this.call({
       method: 'GET',
-      path: `/v1/accounts/salt?${query}`,
+      path: `/v1/accounts/salt?${query.toString()}`,
       auth: false,
       response: check.saltResponse,
     })
@@ -276,11 +278,13 @@ export class StoreClient {
     return info
   }
 
-  async getStream(id: string): Promise<StreamInfo> {
+  /** The stream's policy and key history, to a holder of one of its read keys (`request`). */
+  async getStream(id: string, request: StreamInfoRequest): Promise<StreamInfo> {
     const info = await this.call({
-      method: 'GET',
-      path: `/v1/streams/${pathId(id)}`,
+      method: 'POST',
+      path: `/v1/streams/${pathId(id)}/info`,
       auth: true,
+      body: requireValid(check.streamInfoRequest, request, 'stream info request'),
       response: check.streamInfo,
     })
     expectSame(info.id, id, 'stream id')
@@ -473,7 +477,8 @@ async function readCapped(response: Response, maxBytes: number): Promise<string>
   if (!response.body) return ''
   const chunks: Uint8Array[] = []
   let size = 0
-  const reader = response.body.getReader()
+  // Node's fetch types the body's chunks as any; they are bytes.
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader()
   for (;;) {
     const { done, value } = await reader.read()
     if (done) break

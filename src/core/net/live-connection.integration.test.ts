@@ -19,7 +19,7 @@ import {
   type TestAccount,
   type TestStream,
 } from './test-fixtures'
-import { startTcpProxy, type TcpProxy } from './test-proxy'
+import { startFlakyNetworkProxy, type FlakyNetworkProxy } from './test-proxy'
 import { settle, waitFor } from './test-waiting'
 
 let dir: string
@@ -27,7 +27,7 @@ let server: RunningServer
 let client: StoreClient
 let account: TestAccount
 const connections: LiveConnection[] = []
-const proxies: TcpProxy[] = []
+const proxies: FlakyNetworkProxy[] = []
 const extraServers: RunningServer[] = []
 
 const serverOptions = (file: string): Partial<ServerConfig> & { db: string } => ({
@@ -126,7 +126,7 @@ describe('LiveConnection with the real server', () => {
 
   it('after its connections are cut, reconnects and resumes from the cursor: no gap, no repeat', async () => {
     const stream = await createStream(client)
-    const proxy = await startTcpProxy(server.port)
+    const proxy = await startFlakyNetworkProxy(server.port)
     proxies.push(proxy)
     const { connection, shards, states } = watch()
     follow(connection, stream)
@@ -149,7 +149,7 @@ describe('LiveConnection with the real server', () => {
 
   it('takes a frozen connection for dead by its pings and resumes without loss', async () => {
     const stream = await createStream(client)
-    const proxy = await startTcpProxy(server.port)
+    const proxy = await startFlakyNetworkProxy(server.port)
     proxies.push(proxy)
     const { connection, shards, states } = watch({ pingIntervalMs: 50, pongTimeoutMs: 150 })
     follow(connection, stream)
@@ -162,7 +162,10 @@ describe('LiveConnection with the real server', () => {
     await waitFor(() => shards.length === 15, 'the rest, after reconnecting')
     expect(seqs(shards)).toEqual(range(1, 15))
     expect(states).toContainEqual(
-      expect.objectContaining({ status: 'offline', reason: expect.stringContaining('ping') }),
+      expect.objectContaining({
+        status: 'offline',
+        reason: expect.stringContaining('ping') as unknown,
+      }),
     )
   })
 

@@ -57,7 +57,8 @@ async function scriptedServer(
     peers.push(peer)
     socket.on('close', (code) => (peer.closeCode = code))
     socket.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as Peer['frames'][number]
+      // ws hands a message over as one Buffer (binaryType nodebuffer, the default).
+      const frame = JSON.parse((data as Buffer).toString()) as Peer['frames'][number]
       peer.frames.push(frame)
       if (frame.type === 'auth') onAuth(peer)
     })
@@ -221,7 +222,7 @@ describe('LiveConnection: reconnecting', () => {
     await waitFor(() => waits().length >= 5, 'five retries')
     expect(waits().slice(0, 5)).toEqual([5, 10, 20, 20, 20])
     const first = states.find((s) => s.status === 'offline')
-    expect(first).toMatchObject({ reason: expect.stringContaining('going away') })
+    expect(first).toMatchObject({ reason: expect.stringContaining('going away') as unknown })
   })
 
   it('takes a socket that stops answering pings for dead and reconnects', async () => {
@@ -231,14 +232,17 @@ describe('LiveConnection: reconnecting', () => {
     await waitFor(() => server.peers.length >= 2, 'a second connection')
     expect(server.peers[0]!.frames.some((f) => f.type === 'ping')).toBe(true)
     expect(states).toContainEqual(
-      expect.objectContaining({ status: 'offline', reason: expect.stringContaining('ping') }),
+      expect.objectContaining({
+        status: 'offline',
+        reason: expect.stringContaining('ping') as unknown,
+      }),
     )
   })
 
   it('keeps a socket that answers its pings', async () => {
     const server = await scriptedServer((peer) =>
       peer.socket.on('message', (data) => {
-        const frame = JSON.parse(data.toString()) as { type: string; n?: number }
+        const frame = JSON.parse((data as Buffer).toString()) as { type: string; n?: number }
         if (frame.type === 'ping') peer.send({ type: 'pong', n: frame.n })
       }),
     )
@@ -255,7 +259,10 @@ describe('LiveConnection: reconnecting', () => {
     connection.connect(server.url, randomB64(32))
     await waitFor(() => server.peers.length >= 2, 'a second connection')
     expect(states).toContainEqual(
-      expect.objectContaining({ status: 'offline', reason: expect.stringContaining('ready') }),
+      expect.objectContaining({
+        status: 'offline',
+        reason: expect.stringContaining('ready') as unknown,
+      }),
     )
   })
 
@@ -269,7 +276,9 @@ describe('LiveConnection: reconnecting', () => {
     await settle(100)
     expect(server.peers).toHaveLength(1)
     expect(states.map((s) => s.status)).toEqual(['connecting', 'unauthorized'])
-    expect(connection.state).toMatchObject({ reason: expect.stringContaining('invalid session') })
+    expect(connection.state).toMatchObject({
+      reason: expect.stringContaining('invalid session') as unknown,
+    })
   })
 
   it('retries at once when asked, instead of waiting out the backoff', async () => {

@@ -193,7 +193,7 @@ export class LiveConnection extends TypedEmitter<LiveEvents> {
    */
   subscribe(sub: LiveSubscription): void {
     if (!checkId.Check(sub.stream))
-      throw new InvalidRequestError(`invalid stream id: ${sub.stream}`)
+      throw new InvalidRequestError(`invalid stream id: ${String(sub.stream)}`)
     if (!Number.isSafeInteger(sub.after) || sub.after < 0)
       throw new InvalidRequestError(`invalid cursor for ${sub.stream}: ${sub.after}`)
     const known = this.wanted.get(sub.stream)

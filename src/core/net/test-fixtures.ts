@@ -9,9 +9,11 @@ import {
   readPayload,
   shardPayload,
   streamCreatePayload,
+  streamInfoPayload,
   streamRotatePayload,
   type ReadProof,
   type StreamInfo,
+  type StreamInfoRequest,
   type StreamPolicy,
 } from '../../shared/protocol'
 import type { StoreClient } from './http-client'
@@ -134,6 +136,18 @@ export function readProof(stream: TestStream, accountId: string, at = Date.now()
     readPayload({ stream: stream.id, accountId, keyVersion: stream.keyVersion, at }),
   )
   return { keyVersion: stream.keyVersion, at, signature }
+}
+
+/** A stream-info request proving the stream's current read key (or `key`) for `accountId`. */
+export function infoRequest(
+  stream: Pick<TestStream, 'id' | 'keys'>,
+  accountId: string,
+  key: SigningKey = stream.keys.read,
+  at = Date.now(),
+): StreamInfoRequest {
+  const readKey = key.publicKey
+  const signature = key.sign(streamInfoPayload({ stream: stream.id, accountId, readKey, at }))
+  return { at, proofs: [{ readKey, signature }] }
 }
 
 /** Rotates the stream to new keys (as removing a member does). */

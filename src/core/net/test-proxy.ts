@@ -3,7 +3,7 @@
 import { createServer, connect, type Socket } from 'node:net'
 import type { AddressInfo } from 'node:net'
 
-export interface TcpProxy {
+export interface FlakyNetworkProxy {
   readonly url: string
   /** Destroys every relayed connection now; new ones are relayed normally. */
   dropAll(): void
@@ -14,7 +14,7 @@ export interface TcpProxy {
   close(): Promise<void>
 }
 
-export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
+export async function startFlakyNetworkProxy(targetPort: number): Promise<FlakyNetworkProxy> {
   const pairs = new Set<[Socket, Socket]>()
   const frozen = new Set<[Socket, Socket]>()
   let accepted = 0
@@ -35,7 +35,7 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
-  const proxy: TcpProxy = {
+  const proxy: FlakyNetworkProxy = {
     url: `http://127.0.0.1:${port}`,
     get accepted() {
       return accepted

@@ -1,6 +1,1 @@
-export {
-  PeerDirectory,
-  type Observation,
-  type KeyChange,
-  type PeerDirectoryOptions,
-} from './peer-directory'
+export { PeerDirectory, type KeyChange, type PeerDirectoryOptions } from './peer-directory'

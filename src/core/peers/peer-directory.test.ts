@@ -81,7 +81,7 @@ describe('PeerDirectory', () => {
   it('keeps pins in the sealed cache across lock and unlock', async () => {
     const { alice, bob } = await twoAccounts()
     await alice.peers.fetchIdentity(bob.session.userId)
-    alice.device.account.lock()
+    await alice.device.account.lock()
     const session = await alice.device.account.unlock('pw')
     const peers = new PeerDirectory({ session })
     expect(peers.pinnedKey(bob.session.userId)).toBe(signKeyOf(bob.session))
@@ -122,7 +122,7 @@ describe('PeerDirectory', () => {
 
   it('refuses calls once the session is locked', async () => {
     const { alice, bob } = await twoAccounts()
-    alice.device.account.lock()
+    await alice.device.account.lock()
     expect(() => alice.peers.pinnedKey(bob.session.userId)).toThrow(
       expect.objectContaining({ code: 'locked' }),
     )

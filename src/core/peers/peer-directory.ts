@@ -6,9 +6,8 @@ import { ParacordError, type SafetyNumber } from '../../shared/api'
 import { EncodingError, fromBase64Url, fromUtf8, toBase64Url } from '../../shared/encoding'
 import { safetyNumber, verifyPublicIdentity, type PublicIdentity } from '../crypto'
 import { toParacordError } from '../account/errors'
+import type { KeyObservation, PeerKeyPins } from '../servers/peer-key-pins'
 import type { UnlockedSession } from '../session'
-
-export type Observation = 'new' | 'same' | 'changed'
 
 export interface KeyChange {
   readonly userId: string
@@ -38,7 +37,7 @@ const pinKey = (userId: string) => `peers.pin.${userId}`
 const pendingKey = (userId: string) => `peers.pending.${userId}`
 const identityKey = (userId: string) => `peers.identity.${userId}`
 
-export class PeerDirectory {
+export class PeerDirectory implements PeerKeyPins {
   private readonly session: UnlockedSession
   private readonly onKeyChanged: (change: KeyChange) => void
 
@@ -48,7 +47,7 @@ export class PeerDirectory {
   }
 
   /** Records that `userId` signs with `signKey` (base64url): pins a first key, flags a different one. */
-  observe(userId: string, signKey: string, source: string): Observation {
+  observe(userId: string, signKey: string, source: string): KeyObservation {
     requireBytes(userId, USER_ID_BYTES, 'user id')
     requireBytes(signKey, SIGN_KEY_BYTES, 'identity key')
     const cache = this.session.cache
@@ -116,7 +115,7 @@ export class PeerDirectory {
    */
   async fetchIdentity(
     userId: string,
-  ): Promise<{ identity: PublicIdentity; observation: Observation }> {
+  ): Promise<{ identity: PublicIdentity; observation: KeyObservation }> {
     requireBytes(userId, USER_ID_BYTES, 'user id')
     let enclave
     try {

@@ -3,7 +3,14 @@
 // learns which epoch a stream's key version belongs to by deriving the read key of every epoch it
 // knows and matching it against the stream's current and rotated-out read keys.
 import { fromBase64Url, toBase64Url } from '../../shared/encoding'
-import { readPayload, type ReadProof, type StreamInfo } from '../../shared/protocol'
+import {
+  LIMITS,
+  readPayload,
+  streamInfoPayload,
+  type ReadProof,
+  type StreamInfo,
+  type StreamInfoRequest,
+} from '../../shared/protocol'
 import { signPayloadB64, wipe } from '../crypto'
 import { channelKeys, spineKeys, streamAdminKeys, type StreamKeySet } from '../server-keys'
 import type { UnlockedSession } from '../session'
@@ -82,12 +89,31 @@ export class Keyring {
   }
 
   /** The stream's policy and key history, from memory unless `refresh` (or never asked). */
-  async streamInfo(streamId: string, refresh = false): Promise<StreamInfo> {
+  async streamInfo(serverId: string, streamId: string, refresh = false): Promise<StreamInfo> {
     const known = this.infos.get(streamId)
     if (known && !refresh) return known
-    const info = await this.session.client.getStream(streamId)
+    const info = await this.session.client.getStream(streamId, this.infoRequest(serverId, streamId))
     this.infos.set(streamId, info)
     return info
+  }
+
+  /**
+   * The backend shows a stream's key history only to a holder of one of its read keys: sign
+   * with the read keys of the newest epochs known (the stream may still be on an older one).
+   */
+  private infoRequest(serverId: string, streamId: string): StreamInfoRequest {
+    const at = this.session.now()
+    const { accountId } = this.session
+    const epochs = this.knownEpochs(serverId).reverse().slice(0, LIMITS.maxInfoProofs)
+    const proofs = epochs.flatMap((epoch) => {
+      const keys = this.streamKeys(serverId, streamId, epoch)
+      if (!keys) return []
+      const readKey = toBase64Url(keys.read.publicKey)
+      const payload = streamInfoPayload({ stream: streamId, accountId, readKey, at })
+      return [{ readKey, signature: signPayloadB64(payload, keys.read.privateKey) }]
+    })
+    if (proofs.length === 0) throw new Error(`no read key of stream ${streamId} is held`)
+    return { at, proofs }
   }
 
   /** What was last learnt of the stream without asking the backend (offline compose). */
@@ -127,7 +153,7 @@ export class Keyring {
     streamId: string,
     refresh = false,
   ): Promise<{ keyVersion: number; epoch: number | null }> {
-    const info = await this.streamInfo(streamId, refresh)
+    const info = await this.streamInfo(serverId, streamId, refresh)
     const current = this.keyVersions(serverId, streamId, info).at(-1)!
     return { keyVersion: current.keyVersion, epoch: current.epoch }
   }

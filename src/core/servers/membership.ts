@@ -66,6 +66,7 @@ export async function rotateKeys(
   rememberAdminSecret(ctx, serverId, toBase64Url(oldAdminSecret))
   const signerFor = (streamId: string) => (adminKey: string) =>
     adminSecretFor(ctx, serverId, streamId, adminKey) ?? oldAdminSecret
+  const infoOf = (streamId: string) => () => keyring.streamInfo(serverId, streamId, true)
   keyring.rememberStreamInfo(
     await rotateServerStream(
       session.client,
@@ -73,6 +74,7 @@ export async function rotateKeys(
       spineKeys(masterKey, serverId),
       signerFor(serverId),
       adminSecret,
+      infoOf(serverId),
     ),
   )
   for (const channelId of state.channels.keys()) {
@@ -83,6 +85,7 @@ export async function rotateKeys(
         channelKeys(masterKey, channelId),
         signerFor(channelId),
         adminSecret,
+        infoOf(channelId),
       ),
     )
   }
@@ -111,7 +114,7 @@ export async function finishRotation(ctx: ServerContext, serverId: string): Prom
   const adminSecret = keyring.adminSecret(serverId)
   if (!record || !adminSecret || record.epoch !== state.epoch) return
   for (const streamId of [serverId, ...state.channels.keys()]) {
-    const info = await keyring.streamInfo(streamId, true)
+    const info = await keyring.streamInfo(serverId, streamId, true)
     const current = keyring.keyVersions(serverId, streamId, info).at(-1)!
     if (current.epoch === state.epoch) continue
     const keys = keyring.streamKeys(serverId, streamId, state.epoch)!
@@ -121,7 +124,9 @@ export async function finishRotation(ctx: ServerContext, serverId: string): Prom
       return secret
     }
     keyring.rememberStreamInfo(
-      await rotateServerStream(session.client, streamId, keys, signer, adminSecret),
+      await rotateServerStream(session.client, streamId, keys, signer, adminSecret, () =>
+        keyring.streamInfo(serverId, streamId, true),
+      ),
     )
   }
   ctx.signals.emit('streamsChanged', { serverId })

@@ -10,7 +10,7 @@ import type { UnlockedSession } from '../session'
 import type { VaultServerKeys } from '../vault-model'
 import { notFound, toParacordError } from './errors'
 import type { Keyring } from './keyring'
-import type { PeerDirectory } from './peer-directory'
+import type { PeerKeyPins } from './peer-key-pins'
 import { SpineRefusedError, type SpineIo } from './spine-io'
 
 /** Internal news for the sync and message services. */
@@ -34,7 +34,7 @@ export interface ServerContext {
   readonly keyring: Keyring
   readonly spine: SpineIo
   readonly events: CoreEvents
-  readonly peers: PeerDirectory
+  readonly peers: PeerKeyPins
   readonly signals: ServerSignals
   /** Unread messages of a channel, from the message service. */
   unread(serverId: string, channelId: string): number

@@ -18,7 +18,7 @@ import * as invites from './invites'
 import { joinByInvite } from './join'
 import { Keyring } from './keyring'
 import * as membership from './membership'
-import type { PeerDirectory } from './peer-directory'
+import type { PeerKeyPins } from './peer-key-pins'
 import { ServerSignals, requireServer, type ServerContext } from './server-context'
 import { spineHooks } from './spine-effects'
 import { SpineIo } from './spine-io'
@@ -27,7 +27,7 @@ import { serverDetails, serverSummary } from './views'
 export interface ServerServiceOptions {
   readonly session: UnlockedSession
   readonly events: CoreEvents
-  readonly peers: PeerDirectory
+  readonly peers: PeerKeyPins
   /** Background failures (an automatic rotation that could not finish); console.error by default. */
   readonly onError?: (error: unknown) => void
   /** Delay before a non-owner admin rotates after a member left, so the owner usually goes first. */
@@ -264,7 +264,7 @@ export class ServerService {
     }
     if (state.rotationDue) {
       const epoch = state.epoch
-      this.later(() => this.rotate(serverId, epoch, 'due').catch(report), delay)
+      this.later(() => void this.rotate(serverId, epoch, 'due').catch(report), delay)
       return
     }
     // The spine moved to a new epoch but its stream did not: a rotation was left half done.
@@ -275,9 +275,9 @@ export class ServerService {
     if (streamEpoch != null && streamEpoch < state.epoch)
       this.later(
         () =>
-          this.queueRotation(serverId, () => membership.finishRotation(this.ctx, serverId)).catch(
-            report,
-          ),
+          void this.queueRotation(serverId, () =>
+            membership.finishRotation(this.ctx, serverId),
+          ).catch(report),
         delay + 1000,
       )
   }
@@ -285,7 +285,7 @@ export class ServerService {
   private removedHere(serverId: string): void {
     // After the spine work in progress (which holds the lock) has finished.
     void this.spine
-      .withLock(serverId, async () => undefined)
+      .withLock(serverId, () => Promise.resolve())
       .then(() => membership.dropServer(this.ctx, serverId, 'removed'))
       .then(() => this.emitServers())
       .catch((error: unknown) => this.onError(error))

@@ -287,7 +287,7 @@ describe('invites and joining', () => {
       () => streamEpoch(serverId) === epoch && streamEpoch(general.id) === epoch,
       'the spine and channel streams to reach the new epoch',
     )
-    const info = await olga.session.client.getStream(general.id)
+    const info = await olga.servers.keyring.streamInfo(serverId, general.id, true)
     expect(olga.servers.keyring.keyVersions(serverId, general.id, info).at(-1)?.epoch).toBe(epoch)
     // Everyone carries on in the new epoch.
     await alice.messages.sendMessage({ serverId, channelId: general.id, text: 'still here' })

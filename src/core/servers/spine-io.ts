@@ -4,9 +4,6 @@
 // folds it; writing chains an entry to the head and retries when another entry won the position.
 // Everything per server runs one at a time under that server's lock.
 import type { Shard } from '../../shared/protocol'
-import { shardPayload } from '../../shared/protocol'
-import { signPayloadB64 } from '../crypto'
-import { ApiError } from '../net/errors'
 import {
   createEntry,
   entryHash,
@@ -17,10 +14,12 @@ import {
   type SpineEntry,
   type SpineState,
 } from '../spine'
-import { openItem, sealItem, ShardRejected } from '../shard-codec'
+import { openItem, ShardRejected } from '../shard-codec'
 import type { UnlockedSession } from '../session'
+import { isApiCode } from './errors'
 import { randomId } from './ids'
 import type { Keyring } from './keyring'
+import { postItem } from './post-item'
 import {
   EMPTY_FOLDED_SPINE,
   deleteFoldedSpine,
@@ -131,7 +130,7 @@ export class SpineIo {
         const hash = entryHash(entry)
         this.ownPending.add(hash)
         try {
-          const posted = await this.postEntry(serverId, entry, attempt > 0)
+          const posted = await this.postEntry(serverId, entry)
           if (!posted) continue
           // 4. Read back: the chain tells whether this entry took the position.
           await this.catchUpLocked(serverId)
@@ -158,37 +157,25 @@ export class SpineIo {
 
   // --- internals ------------------------------------------------------------------------------
 
-  /** Posts `entry`; false when the post key no longer fits (the stream rotated): retry. */
-  private async postEntry(serverId: string, entry: SpineEntry, refresh: boolean) {
-    const access = await this.keyring.currentAccess(serverId, serverId, refresh)
-    if (access.epoch === null) {
-      await this.catchUpLocked(serverId)
-      return false
-    }
-    const keys = this.keyring.streamKeys(serverId, serverId, access.epoch)!
-    const shardId = randomId()
-    const binding = { stream: serverId, shardId, burnAt: null }
-    const { identity } = this.session
-    const body = sealItem(
-      binding,
-      access.epoch,
-      keys.contentKey,
-      {
-        userId: identity.userId,
-        signPublicKey: identity.signing.publicKey,
-        signSecretKey: identity.signing.privateKey,
-      },
-      entry,
-    )
-    const signature = signPayloadB64(
-      shardPayload({ stream: serverId, id: shardId, burnAt: null, body }),
-      keys.post.privateKey,
-    )
+  /**
+   * Posts `entry`; false when it did not go out and the loop should go round again: no key for
+   * the spine's current key version yet, the post key refused, or the chain moved on while the
+   * keys were re-read (the entry no longer chains to the head).
+   */
+  private async postEntry(serverId: string, entry: SpineEntry): Promise<boolean> {
+    const headHash = this.get(serverId).state.headHash
     try {
-      await this.session.client.postShard(serverId, { id: shardId, body, burnAt: null, signature })
-      return true
+      const posted = await postItem(this.session, this.keyring, {
+        serverId,
+        streamId: serverId,
+        shardId: randomId(),
+        burnAt: null,
+        payload: () => (this.get(serverId).state.headHash === headHash ? entry : null),
+        catchUp: () => this.catchUpLocked(serverId),
+      })
+      return posted !== null
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'invalid_signature') {
+      if (isApiCode(error, 'invalid_signature')) {
         this.keyring.forgetStream(serverId)
         return false
       }
@@ -199,7 +186,7 @@ export class SpineIo {
   private async catchUpLocked(serverId: string): Promise<void> {
     // Each round reads what the known keys can; folding a key rotation may unlock the next.
     for (let round = 0; round < 16; round++) {
-      const info = await this.keyring.streamInfo(serverId, true)
+      const info = await this.keyring.streamInfo(serverId, serverId, true)
       let blocked = false
       let progressed = false
       for (const version of this.keyring.keyVersions(serverId, serverId, info)) {

@@ -36,8 +36,9 @@ export async function createServerStream(
 
 /**
  * Moves a stream to `next` keys and the admin key of `nextAdminSecret`, signed by the admin key
- * the stream names now (`secretFor` finds the admin secret it derives from). Already at `next`
- * (another admin got there first): nothing to do.
+ * the stream names now (`secretFor` finds the admin secret it derives from; `readInfo` reads
+ * the stream's current info, with a proof of a read key). Already at `next` (another admin got
+ * there first): nothing to do.
  */
 export async function rotateServerStream(
   client: StoreClient,
@@ -45,12 +46,13 @@ export async function rotateServerStream(
   next: StreamKeySet,
   secretFor: (adminKey: string) => Uint8Array,
   nextAdminSecret: Uint8Array,
+  readInfo: () => Promise<StreamInfo>,
 ): Promise<StreamInfo> {
   const readKey = toBase64Url(next.read.publicKey)
   const postKey = toBase64Url(next.post.publicKey)
   const adminKey = toBase64Url(streamAdminKeys(nextAdminSecret, streamId).publicKey)
   for (let attempt = 0; attempt < 3; attempt++) {
-    const info = await client.getStream(streamId)
+    const info = await readInfo()
     if (info.policy.readKey === readKey) return info
     const signer = streamAdminKeys(secretFor(info.policy.adminKey), streamId)
     const keyVersion = info.keyVersion + 1

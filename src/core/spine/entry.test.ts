@@ -47,7 +47,7 @@ describe('createEntry', () => {
     const body = { name: 'Knots', type: 'server_renamed' } as const
     const genesis = createEntry(null, genesisBody, owner, 1000)
     const entry = createEntry(genesis, body, owner, 2000)
-    const travelled = JSON.parse(JSON.stringify(entry))
+    const travelled = JSON.parse(JSON.stringify(entry)) as typeof entry
     expect(foldSpine([genesis, travelled]).rejected).toEqual([])
     expect(entryHash(travelled)).toBe(entryHash(entry))
   })

@@ -2,7 +2,7 @@
 import type { LiveConnectionOptions } from '../net/live-connection'
 import type { CoreEvents } from '../events'
 import { MessageService } from '../messages/message-service'
-import type { PeerDirectory } from '../servers/peer-directory'
+import type { PeerKeyPins } from '../servers/peer-key-pins'
 import { ServerService } from '../servers/server-service'
 import type { UnlockedSession } from '../session'
 import { VoiceService, type VoiceServiceOptions } from '../voice/voice-service'
@@ -11,7 +11,7 @@ import { SyncService } from './sync-service'
 export interface ServerCoreOptions {
   readonly session: UnlockedSession
   readonly events: CoreEvents
-  readonly peers: PeerDirectory
+  readonly peers: PeerKeyPins
   /** The backend's base URL. */
   readonly url: string
   readonly live?: LiveConnectionOptions
@@ -26,8 +26,11 @@ export interface ServerCore {
   readonly messages: MessageService
   readonly sync: SyncService
   readonly voice: VoiceService
-  /** Disconnects, stops timers and wipes derived keys (on lock or logout). */
-  close(): Promise<void>
+  /**
+   * Leaves a voice call, disconnects, stops timers and wipes derived keys (on lock or logout).
+   * Once `signal` aborts, the leave is no longer waited for (the backend did not answer in time).
+   */
+  close(signal?: AbortSignal): Promise<void>
 }
 
 export function createServerCore(options: ServerCoreOptions): ServerCore {
@@ -57,9 +60,9 @@ export function createServerCore(options: ServerCoreOptions): ServerCore {
     messages,
     sync,
     voice,
-    async close() {
+    async close(signal) {
       // The leave goes out while the connection is still up.
-      await voice.close()
+      await voice.close(signal)
       await sync.dispose()
       messages.close()
       servers.close()

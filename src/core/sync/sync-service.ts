@@ -5,11 +5,7 @@
 // was processed. Then the outbox is flushed.
 import { ParacordError, type ConnectionState } from '../../shared/api'
 import type { Shard } from '../../shared/protocol'
-import {
-  LiveConnection,
-  type LiveConnectionOptions,
-  type LiveState,
-} from '../net/live-connection'
+import { LiveConnection, type LiveConnectionOptions, type LiveState } from '../net/live-connection'
 import type { CoreEvents } from '../events'
 import type { MessageService } from '../messages/message-service'
 import type { ServerService } from '../servers/server-service'
@@ -60,6 +56,12 @@ export class SyncService {
   /** Per stream: the head seq the backend reported when the subscription started. */
   private readonly heads = new Map<string, number>()
   private readonly lastActivity = new Map<string, number>()
+  /** Whoever waits in whenSynced, woken after every change that may have caught sync up. */
+  private readonly syncWaiters = new Set<() => void>()
+  /** Wakes the waiters when the next stream behind its head has been quiet long enough. */
+  private quietTimer: ReturnType<typeof setTimeout> | null = null
+  /** Connecting, spine reads, refreshes and flushes under way: stop() waits for them. */
+  private readonly running = new Set<Promise<void>>()
   /** The current connection's spine reads and outbox flush are done. */
   private initialSyncDone = false
   private status: ConnectionState = { status: 'offline', outbox: 0, reason: 'not started' }
@@ -82,12 +84,15 @@ export class SyncService {
     this.unsubscribers.push(
       this.live.on('state', (state) => this.onLiveState(state)),
       this.live.on('shard', (shard) => this.route(shard)),
-      this.live.on('revoked', ({ stream }) => void this.refresh(stream)),
-      this.live.on('subscriptionError', ({ stream }) => void this.refresh(stream)),
+      this.live.on('revoked', ({ stream }) => this.inBackground(() => this.refresh(stream))),
+      this.live.on('subscriptionError', ({ stream }) =>
+        this.inBackground(() => this.refresh(stream)),
+      ),
       this.live.on('subscribed', ({ stream, headSeq }) => {
         this.refreshes.delete(stream)
         this.heads.set(stream, headSeq)
         this.lastActivity.set(stream, Date.now())
+        this.syncMayHaveChanged()
       }),
       this.servers.signals.on('serverAdded', ({ serverId }) => this.watchServer(serverId)),
       this.servers.signals.on('streamsChanged', ({ serverId }) => this.watchServer(serverId)),
@@ -110,13 +115,22 @@ export class SyncService {
    * when subscribed (or quiet for a moment, where burned shards leave a gap) and the outbox
    * empty; server_unreachable after `timeoutMs`.
    */
-  async whenSynced(timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs
-    while (!this.isSynced()) {
-      if (Date.now() > deadline)
-        throw new ParacordError('server_unreachable', 'Not caught up with the server in time.')
-      await new Promise((resolve) => setTimeout(resolve, 25))
-    }
+  whenSynced(timeoutMs = 15_000): Promise<void> {
+    if (this.isSynced()) return Promise.resolve()
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.syncWaiters.delete(wake)
+        reject(new ParacordError('server_unreachable', 'Not caught up with the server in time.'))
+      }, timeoutMs)
+      const wake = () => {
+        if (!this.isSynced()) return
+        clearTimeout(timer)
+        this.syncWaiters.delete(wake)
+        resolve()
+      }
+      this.syncWaiters.add(wake)
+      this.syncMayHaveChanged()
+    })
   }
 
   /** Subscribes to every joined server and connects (retrying while the backend is away). */
@@ -125,7 +139,7 @@ export class SyncService {
     this.started = true
     this.setStatus({ status: 'connecting', outbox: 0, reason: null })
     for (const serverId of this.servers.serverIds()) this.watchServer(serverId)
-    void this.connect()
+    this.inBackground(() => this.connect())
   }
 
   /** Skips the current wait and tries to connect now. */
@@ -134,7 +148,7 @@ export class SyncService {
     if (this.retryTimer) {
       clearTimeout(this.retryTimer)
       this.retryTimer = null
-      void this.connect()
+      this.inBackground(() => this.connect())
     } else this.live.reconnectNow()
   }
 
@@ -145,8 +159,11 @@ export class SyncService {
     if (this.flushTimer) clearTimeout(this.flushTimer)
     this.retryTimer = null
     this.flushTimer = null
+    if (this.quietTimer) clearTimeout(this.quietTimer)
+    this.quietTimer = null
     await this.live.close()
-    await Promise.allSettled([...this.queues.values()])
+    // Nothing started before may touch the session once this resolves (locking wipes it next).
+    await Promise.allSettled([...this.queues.values(), ...this.running])
     this.setStatus({ status: 'offline', outbox: 0, reason: 'stopped' })
   }
 
@@ -164,11 +181,13 @@ export class SyncService {
     try {
       await this.session.ensureOnline()
     } catch (error) {
+      if (!this.started) return
       this.setStatus({ status: 'offline', outbox: 0, reason: describe(error) })
-      this.retryTimer = setTimeout(() => void this.connect(), this.retryDelay)
+      this.retryTimer = setTimeout(() => this.inBackground(() => this.connect()), this.retryDelay)
       this.retryDelay = Math.min(this.retryDelay * 2, MAX_RETRY_MS)
       return
     }
+    if (!this.started) return
     this.retryDelay = this.retryMs
     const token = this.session.client.token
     if (this.started && token) this.live.connect(this.url, token)
@@ -188,11 +207,11 @@ export class SyncService {
         // The session ended on the server: sign in again with the login key, then reconnect.
         this.setStatus({ status: 'connecting', outbox: 0, reason: 'signing in again' })
         this.session.client.setToken(null)
-        void this.connect()
+        this.inBackground(() => this.connect())
         return
       case 'online':
         this.setStatus({ status: 'online', outbox: 0, reason: null })
-        void this.online()
+        this.inBackground(() => this.online())
         return
     }
   }
@@ -206,12 +225,43 @@ export class SyncService {
       return read
     })
     await Promise.all(reads)
+    if (!this.started) return
     for (const serverId of this.servers.serverIds()) {
       this.watchServer(serverId)
       this.live.updateCursor(serverId, this.servers.spineCursor(serverId))
     }
     await this.flush()
-    if (this.status.status === 'online') this.initialSyncDone = true
+    if (this.started && this.status.status === 'online') this.initialSyncDone = true
+    this.syncMayHaveChanged()
+  }
+
+  /** Runs `work` now, reporting its failure; stop() waits for it. */
+  private inBackground(work: () => Promise<void>): void {
+    const run = work().catch((error: unknown) => this.onError(error))
+    this.running.add(run)
+    void run.then(() => this.running.delete(run))
+  }
+
+  /**
+   * Wakes whoever waits for sync; while they still wait, re-checks when the next stream behind
+   * its head will count as quiet (the one thing that changes by time alone).
+   */
+  private syncMayHaveChanged(): void {
+    if (this.syncWaiters.size === 0) return
+    for (const wake of [...this.syncWaiters]) wake()
+    if (this.quietTimer) clearTimeout(this.quietTimer)
+    this.quietTimer = null
+    if (this.syncWaiters.size === 0) return
+    let soonest: number | null = null
+    for (const stream of this.watched.keys()) {
+      const quietAt = (this.lastActivity.get(stream) ?? 0) + QUIET_MS + 1
+      if (quietAt > Date.now() && (soonest === null || quietAt < soonest)) soonest = quietAt
+    }
+    if (soonest === null) return
+    this.quietTimer = setTimeout(() => {
+      this.quietTimer = null
+      this.syncMayHaveChanged()
+    }, soonest - Date.now())
   }
 
   private isSynced(): boolean {
@@ -235,9 +285,9 @@ export class SyncService {
     } catch (error) {
       this.onError(error)
     }
-    if (this.status.status !== 'online' || this.messages.outboxSize() === 0) return
+    if (!this.started || this.status.status !== 'online' || this.messages.outboxSize() === 0) return
     const delay = Math.min(this.retryMs * 2 ** attempt, MAX_RETRY_MS)
-    this.flushTimer = setTimeout(() => void this.flush(attempt + 1), delay)
+    this.flushTimer = setTimeout(() => this.inBackground(() => this.flush(attempt + 1)), delay)
   }
 
   // --- subscriptions --------------------------------------------------------------------------
@@ -277,6 +327,7 @@ export class SyncService {
   private unsubscribe(stream: string): void {
     this.watched.delete(stream)
     this.live.unsubscribe(stream)
+    this.syncMayHaveChanged()
   }
 
   private cursorOf(serverId: string, stream: string): number {
@@ -308,6 +359,7 @@ export class SyncService {
     } catch (error) {
       this.onError(error)
     }
+    if (!this.started) return
     if (this.watched.get(stream) === serverId && this.servers.isServer(serverId))
       this.subscribe(serverId, stream, true)
   }
@@ -324,8 +376,7 @@ export class SyncService {
       if (this.broken.has(stream) || !this.watched.has(stream)) return
       try {
         if (stream === serverId) await this.servers.receiveSpineShard(serverId, shard)
-        else if (this.isVoice(serverId, stream))
-          await this.voice.receiveShard(serverId, stream, shard)
+        else if (this.isVoice(serverId, stream)) this.voice.receiveShard(serverId, stream, shard)
         else await this.messages.receiveShard(serverId, stream, shard)
       } catch (error) {
         // Not processed (e.g. offline mid-way): start the stream again from its saved cursor.
@@ -341,6 +392,7 @@ export class SyncService {
     this.queues.set(stream, next)
     void next.then(() => {
       if (this.queues.get(stream) === next) this.queues.delete(stream)
+      this.syncMayHaveChanged()
     })
   }
 
@@ -355,6 +407,7 @@ export class SyncService {
       return
     this.status = state
     this.events.emit('connectionChanged', state)
+    this.syncMayHaveChanged()
   }
 }
 

@@ -2,8 +2,9 @@
 // removal with key rotation while another member is offline.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ParacordError } from '../../shared/api'
-import { fromBase64Url } from '../../shared/encoding'
-import { readPayload, shardPayload } from '../../shared/protocol'
+import { fromBase64Url, toBase64Url } from '../../shared/encoding'
+import { readPayload, shardPayload, streamInfoPayload } from '../../shared/protocol'
+import type { UnlockedSessionImpl } from '../account/unlocked-session'
 import { signPayloadB64 } from '../crypto'
 import { ApiError } from '../net/errors'
 import { channelKeys } from '../server-keys'
@@ -175,7 +176,19 @@ describe('removal with key rotation', () => {
     )
     expect(post.code).toBe('invalid_signature')
     // …her reads with the old key stop at the rotation…
-    const info = await alice.session.client.getStream(general)
+    // (she proves the old read key she still holds to see the stream's key history)
+    const at = Date.now()
+    const readKey = toBase64Url(oldKeys.read.publicKey)
+    const infoProof = streamInfoPayload({
+      stream: general,
+      accountId: alice.session.accountId,
+      readKey,
+      at,
+    })
+    const info = await alice.session.client.getStream(general, {
+      at,
+      proofs: [{ readKey, signature: signPayloadB64(infoProof, oldKeys.read.privateKey) }],
+    })
     const oldVersion = info.previousKeys.at(-1)!
     const proof = (keyVersion: number) => {
       const at = Date.now()
@@ -236,11 +249,23 @@ describe('removal with key rotation', () => {
 })
 
 describe('locking', () => {
-  it('stops cleanly when the session closed first, as locking does', async () => {
+  it('stops sync before the session is wiped', async () => {
     const lena = await newUser(backend, 'lena')
     await waitFor(() => online(lena), 'lena online')
-    // Locking closes the session, then the services stop without being awaited.
-    lena.session.close()
+    await lena.account.lock()
+    expect(lena.seen.connectionChanged.at(-1)).toEqual({
+      status: 'offline',
+      outbox: 0,
+      reason: 'stopped',
+    })
+    expect(() => lena.session.cache).toThrow(expect.objectContaining({ code: 'locked' }))
+    expect(lena.errors).toEqual([])
+  })
+
+  it('stops cleanly when the session was wiped first, as a lock that gave up waiting does', async () => {
+    const lena = await newUser(backend, 'lena-wiped')
+    await waitFor(() => online(lena), 'lena online')
+    ;(lena.session as UnlockedSessionImpl).wipe()
     await expect(lena.sync.stop()).resolves.toBeUndefined()
     expect(lena.seen.connectionChanged.at(-1)).toEqual({
       status: 'offline',

@@ -1,14 +1,18 @@
 // For the servers, messages and sync tests: the real backend on a temp SQLite file (restartable
-// on the same file and port), and users each with a real session, the three services and a
-// record of the events the UI would receive.
+// on the same file and port), and users each registered through the real account service (with
+// the fast test KDF), with the session's services and a record of the events the UI would
+// receive. Locking a user goes the real way: the services stop, then the session is wiped.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ApiEventName, ApiEvents } from '../../shared/api'
 import { startServer, type RunningServer } from '../../server'
+import { AccountService } from '../account'
+import { TEST_KDF } from '../crypto/test-kdf'
 import { CoreEvents } from '../events'
+import { PeerDirectory } from '../peers'
+import type { UnlockedSession } from '../session'
 import { createServerCore, type ServerCore, type ServerCoreOptions } from './services'
-import { CachePeerDirectory, TestSession } from './test-session'
 
 export { settle, waitFor } from '../net/test-waiting'
 
@@ -50,11 +54,13 @@ export async function startBackend(prefix = 'paracord-core-'): Promise<Backend> 
 
 export interface TestUser extends ServerCore {
   readonly name: string
-  readonly session: TestSession
+  readonly account: AccountService
+  readonly session: UnlockedSession
   readonly events: CoreEvents
   /** Every event received, in order. */
   readonly seen: { [E in ApiEventName]: ApiEvents[E][] }
   readonly errors: unknown[]
+  /** Locks the account (which closes the services first). */
   dispose(): Promise<void>
 }
 
@@ -81,17 +87,24 @@ export async function newUser(
   start = true,
   extra: Pick<ServerCoreOptions, 'voice'> = {},
 ): Promise<TestUser> {
-  const dir = mkdtempSync(join(backend.dir, `${name}-`))
-  const session = await TestSession.register(backend.url, name, dir)
+  const errors: unknown[] = []
+  let core: ServerCore | null = null
+  const account = new AccountService({
+    dataDir: mkdtempSync(join(backend.dir, `${name}-`)),
+    serverUrl: backend.url,
+    kdf: TEST_KDF,
+    onBeforeLock: (_session, signal) => core?.close(signal),
+    onError: (error) => errors.push(error),
+  })
+  const session = await account.register(name, `${name} password`)
   const events = new CoreEvents()
   const seen = Object.fromEntries(EVENT_NAMES.map((e) => [e, []])) as unknown as TestUser['seen']
   for (const name of EVENT_NAMES)
     events.on(name, (payload) => (seen[name] as unknown[]).push(payload))
-  const errors: unknown[] = []
-  const core = createServerCore({
+  core = createServerCore({
     session,
     events,
-    peers: new CachePeerDirectory(session.cache),
+    peers: new PeerDirectory({ session }),
     url: backend.url,
     live: { backoff: { baseMs: 50, capMs: 400 }, random: () => 0.5 },
     retryMs: 100,
@@ -103,13 +116,13 @@ export async function newUser(
   return {
     ...core,
     name,
+    account,
     session,
     events,
     seen,
     errors,
     async dispose() {
-      await core.close()
-      session.close()
+      await account.lock()
     },
   }
 }

@@ -11,15 +11,15 @@ import {
   type VoiceEndReason,
   type VoiceState,
 } from '../../shared/api'
-import { shardPayload, type Shard } from '../../shared/protocol'
-import { signPayloadB64 } from '../crypto'
+import type { Shard } from '../../shared/protocol'
 import { ApiError } from '../net/errors'
 import { isMember } from '../spine'
 import type { CoreEvents } from '../events'
-import { openItem, sealItem, ShardRejected } from '../shard-codec'
+import { openItem, ShardRejected } from '../shard-codec'
 import type { UnlockedSession } from '../session'
 import { toParacordError } from '../servers/errors'
 import { randomId } from '../servers/ids'
+import { postItem } from '../servers/post-item'
 import type { ServerService } from '../servers/server-service'
 import { parseVoiceItem, type VoiceItem } from './voice-items'
 import { VoiceRoom, type RoomSelf } from './voice-room'
@@ -207,19 +207,22 @@ export class VoiceService {
   }
 
   /** One shard of a voice stream, in seq order. */
-  async receiveShard(serverId: string, channelId: string, shard: Shard): Promise<void> {
+  receiveShard(serverId: string, channelId: string, shard: Shard): void {
     const entry = this.entry(serverId, channelId)
     if (shard.seq <= entry.cursor) return
     try {
-      await this.apply(serverId, channelId, entry.room, shard)
+      this.apply(serverId, channelId, entry.room, shard)
     } finally {
       entry.cursor = shard.seq
       this.seqWaiters.forEach((wake) => wake())
     }
   }
 
-  /** Leaves the call (best effort) and stops every timer; on lock or logout. */
-  async close(): Promise<void> {
+  /**
+   * Leaves the call and stops every timer; on lock, logout and quit. Once `signal` aborts, the
+   * leave is no longer waited for: the session is about to be wiped.
+   */
+  async close(signal?: AbortSignal): Promise<void> {
     if (this.closed) return
     const call = this.call
     if (call) {
@@ -229,7 +232,7 @@ export class VoiceService {
         channelId: call.channelId,
         reason: 'session_ended',
       })
-      await this.postLeave(call)
+      await this.postLeave(call, signal)
     }
     this.closed = true
     if (this.expiryTimer) clearTimeout(this.expiryTimer)
@@ -239,7 +242,7 @@ export class VoiceService {
 
   // --- receiving ------------------------------------------------------------------------------
 
-  private async apply(serverId: string, channelId: string, room: VoiceRoom, shard: Shard) {
+  private apply(serverId: string, channelId: string, room: VoiceRoom, shard: Shard): void {
     // 1. Open it under its own stream, id, burn time and epoch; check the author signature.
     const binding = { stream: channelId, shardId: shard.id, burnAt: shard.burnAt }
     const keyFor = (epoch: number) =>
@@ -300,52 +303,18 @@ export class VoiceService {
 
   // --- posting --------------------------------------------------------------------------------
 
-  /** Seals, signs and posts one item; returns its seq. Retries once after a key rotation. */
+  /** Posts one item (sealed, signed, retried once after a key rotation); returns its seq. */
   private async post(serverId: string, channelId: string, item: VoiceItem): Promise<number> {
-    for (let attempt = 0; ; attempt++) {
-      const access = await this.servers.keyring.currentAccess(serverId, channelId, attempt > 0)
-      if (access.epoch === null) {
-        if (attempt > 0) throw new ParacordError('forbidden', 'You hold no key for this channel.')
-        await this.servers.catchUp(serverId)
-        continue
-      }
-      const keys = this.servers.keyring.streamKeys(serverId, channelId, access.epoch)
-      if (!keys) throw new ParacordError('forbidden', 'You hold no key for this channel.')
-      const id = randomId()
-      const burnAt = this.session.now() + this.timing.burnMs
-      const { identity } = this.session
-      const body = sealItem(
-        { stream: channelId, shardId: id, burnAt },
-        access.epoch,
-        keys.contentKey,
-        {
-          userId: identity.userId,
-          signPublicKey: identity.signing.publicKey,
-          signSecretKey: identity.signing.privateKey,
-        },
-        item,
-      )
-      const signature = signPayloadB64(
-        shardPayload({ stream: channelId, id, burnAt, body }),
-        keys.post.privateKey,
-      )
-      try {
-        const posted = await this.session.client.postShard(channelId, {
-          id,
-          body,
-          burnAt,
-          signature,
-        })
-        return posted.seq
-      } catch (error) {
-        // The stream's keys rotated since they were last read: read the spine, try once more.
-        if (attempt === 0 && error instanceof ApiError && error.code === 'invalid_signature') {
-          await this.servers.catchUp(serverId)
-          continue
-        }
-        throw error
-      }
-    }
+    const posted = await postItem(this.session, this.servers.keyring, {
+      serverId,
+      streamId: channelId,
+      shardId: randomId(),
+      burnAt: this.session.now() + this.timing.burnMs,
+      payload: () => item,
+      catchUp: () => this.servers.catchUp(serverId),
+    })
+    if (!posted) throw new ParacordError('forbidden', 'You hold no key for this channel.')
+    return posted.seq
   }
 
   private beat(): void {
@@ -359,17 +328,26 @@ export class VoiceService {
     })
   }
 
-  private async postLeave(call: Call): Promise<void> {
+  /**
+   * Posts the leave. A few quick tries while the backend is unreachable: the first request after
+   * a backend restart can meet a dead pooled connection, and a lost leave keeps the others
+   * waiting for the presence timeout. Any other failure is reported. Once `signal` aborts, the
+   * leave is given up, and what its last try comes to no longer matters.
+   */
+  private async postLeave(call: Call, signal?: AbortSignal): Promise<void> {
     const item = { type: 'leave', session: call.sessionId, at: this.session.now() } as const
-    // A few quick tries: the first request after a backend restart can meet a dead pooled
-    // connection, and a lost leave would keep the others waiting for the presence timeout.
-    for (let attempt = 0; attempt < LEAVE_ATTEMPTS; attempt++) {
+    for (let attempt = 0; attempt < LEAVE_ATTEMPTS && !signal?.aborted; attempt++) {
       try {
-        await this.post(call.serverId, call.channelId, item)
+        await unlessAborted(this.post(call.serverId, call.channelId, item), signal)
         return
       } catch (error) {
-        if (toParacordError(error).code !== 'server_unreachable') return
-        await new Promise((resolve) => setTimeout(resolve, 250 * (attempt + 1)))
+        if (signal?.aborted) return
+        if (toParacordError(error).code !== 'server_unreachable') {
+          this.onError(error)
+          return
+        }
+        if (attempt + 1 < LEAVE_ATTEMPTS)
+          await unlessAborted(sleep(250 * (attempt + 1)), signal).catch(() => undefined)
       }
     }
     // Still unreachable: the others drop this session when its heartbeats stop.
@@ -468,4 +446,21 @@ export class VoiceService {
   private callState(call: Call): VoiceCall {
     return { ...this.channelState(call.serverId, call.channelId), sessionId: call.sessionId }
   }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/**
+ * `work`, or a rejection as soon as `signal` aborts. A try left running then settles unobserved:
+ * whoever aborted has stopped waiting for it (and is wiping what it would use).
+ */
+function unlessAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work
+  const aborted = new Promise<never>((_, reject) => {
+    const stop = () => reject(new Error('aborted'))
+    if (signal.aborted) stop()
+    else signal.addEventListener('abort', stop, { once: true })
+  })
+  work.catch(() => undefined)
+  return Promise.race([work, aborted])
 }

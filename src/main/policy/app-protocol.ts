@@ -1,10 +1,11 @@
 // Serves the built renderer on app://paracord/ from one folder, as the page's own privileged
-// origin. Paths are checked twice: lexically (no `..`, no encoded separators, no dot-files,
-// through the web host's safeRelativePath) and after resolving symlinks (the real file must lie
-// inside the real folder). Written against the Fetch API's Request and Response, which both
-// Electron's protocol.handle and Node have, so it is tested without Electron.
-import { readFile, realpath, stat } from 'node:fs/promises'
-import { join, sep } from 'node:path'
+// origin. Paths are checked twice: lexically (no `..`, no encoded separators, no dot-files:
+// src/shared/renderer-files.ts) and after resolving symlinks (src/shared/renderer-folder.ts: the
+// real file must lie inside the real folder), the same checks the web host makes. Written
+// against the Fetch API's Request and Response, which both Electron's protocol.handle and Node
+// have, so it is tested without Electron.
+import { readFile } from 'node:fs/promises'
+import { openRendererFolder } from '../../shared/renderer-folder'
 import { contentTypeOf, safeRelativePath } from '../../shared/renderer-files'
 import { APP_HOST, APP_SCHEME } from './app-origin'
 import { contentSecurityPolicy } from './csp'
@@ -31,7 +32,7 @@ export function appRelativePath(requestUrl: string): string | null {
 
 /** `rendererDir` must exist; it is resolved once so that symlinks inside cannot lead out. */
 export async function createAppProtocolHandler(rendererDir: string): Promise<AppProtocolHandler> {
-  const realRoot = await realpath(rendererDir)
+  const folder = await openRendererFolder(rendererDir)
   const headers = (contentType: string): Record<string, string> => ({
     'Content-Type': contentType,
     'Content-Security-Policy': contentSecurityPolicy('packaged'),
@@ -48,19 +49,9 @@ export async function createAppProtocolHandler(rendererDir: string): Promise<App
     }
     const relative = appRelativePath(request.url)
     if (relative === null) return plain(400, 'bad path')
-    const file = await fileInside(realRoot, relative)
+    const file = await folder.fileInside(relative)
     if (file === null) return plain(404, 'not found')
     const body = request.method === 'HEAD' ? null : await readFile(file)
     return new Response(body, { status: 200, headers: headers(contentTypeOf(file)) })
-  }
-}
-
-async function fileInside(realRoot: string, relative: string): Promise<string | null> {
-  try {
-    const real = await realpath(join(realRoot, relative))
-    if (!real.startsWith(realRoot + sep)) return null
-    return (await stat(real)).isFile() ? real : null
-  } catch {
-    return null
   }
 }

@@ -2,7 +2,7 @@
 // and over. Afterwards every acknowledged post must be stored exactly once, at the seq its
 // acknowledgement named, and the stream's seqs must have no gap. Used by the short vitest run
 // and by `npm run bench` (many cycles per store).
-import { TestApi, type SignedIn, type TestStream } from '../testing/api'
+import { StoreTestClient, type SignedIn, type TestStream } from '../testing/api'
 import { spawnServer, type ServerProcess } from './server-process'
 
 export interface CrashRunOptions {
@@ -28,14 +28,14 @@ export interface CrashRunResult {
   readonly gaps: number
 }
 
-type ShardRequest = ReturnType<TestApi['shardRequest']>
+type ShardRequest = ReturnType<StoreTestClient['shardRequest']>
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 export async function runCrashCycles(options: CrashRunOptions): Promise<CrashRunResult> {
   const args = ['--db', options.db, '--rate-limit', '1000000']
   let server: ServerProcess = await spawnServer(args)
-  let api = new TestApi(server.url)
+  let api = new StoreTestClient(server.url)
   const alice: SignedIn = await api.signUp()
   const stream: TestStream = await api.createStream(alice.token, { permanent: true })
   const acknowledged = new Map<string, number>()
@@ -68,7 +68,7 @@ export async function runCrashCycles(options: CrashRunOptions): Promise<CrashRun
       await Promise.all(loops)
       // 3. Restart on the same store.
       server = await spawnServer(args)
-      api = new TestApi(server.url)
+      api = new StoreTestClient(server.url)
     }
 
     // 4. Clients retry what got no answer: stored once already (200) or now (201).

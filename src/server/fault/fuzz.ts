@@ -5,7 +5,7 @@
 import fc from 'fast-check'
 import WebSocket from 'ws'
 import { CLOSE_CODES } from '../../shared/protocol'
-import { TestApi, type SignedIn } from '../testing/api'
+import { StoreTestClient, type SignedIn } from '../testing/api'
 
 interface JsonSchema {
   type?: string | string[]
@@ -186,7 +186,7 @@ export interface HttpFuzzOptions {
 
 /** Throws (with fast-check's counterexample) on the first request that breaks a property. */
 export async function fuzzHttp(options: HttpFuzzOptions): Promise<{ cases: number }> {
-  const api = new TestApi(options.baseUrl)
+  const api = new StoreTestClient(options.baseUrl)
   const routes = (await loadRoutes(options.baseUrl)).filter((route) => route.path !== '/v1/ws')
   let member: SignedIn = await api.signUp()
   const tokens = fc.constantFrom<'member' | 'none' | 'garbage'>('member', 'none', 'garbage')
@@ -213,9 +213,11 @@ export async function fuzzHttp(options: HttpFuzzOptions): Promise<{ cases: numbe
       })
       const search = new URLSearchParams()
       route.queryParams.forEach((p, index) => {
-        if (query[index] !== null) search.set(p.name, String(query[index]))
+        const value = query[index]
+        if (value !== null)
+          search.set(p.name, typeof value === 'string' ? value : JSON.stringify(value))
       })
-      const url = `${options.baseUrl}${path}${search.size > 0 ? `?${search}` : ''}`
+      const url = `${options.baseUrl}${path}${search.size > 0 ? `?${search.toString()}` : ''}`
       // Logging out would end the session the other cases use: log out a fresh one instead.
       if (route.path === '/v1/auth/logout' && token === 'member') member = await api.signUp()
       const headers: Record<string, string> = {}
@@ -290,7 +292,7 @@ export interface WsFuzzOptions {
 
 /** Each case: a socket, optionally authenticated, a few fuzzed frames, then a ping. */
 export async function fuzzWebSocket(options: WsFuzzOptions): Promise<{ cases: number }> {
-  const api = new TestApi(options.baseUrl)
+  const api = new StoreTestClient(options.baseUrl)
   const member = await api.signUp()
   const stream = await api.createStream(member.token)
   const wsUrl = `${options.baseUrl.replace(/^http/, 'ws')}/v1/ws`
@@ -306,7 +308,8 @@ export async function fuzzWebSocket(options: WsFuzzOptions): Promise<{ cases: nu
         const outcome = new Promise<{ closed: number | null }>((resolve, reject) => {
           const timer = setTimeout(() => reject(new Error('no pong and no close in time')), 10_000)
           socket.on('message', (data) => {
-            const text = data.toString()
+            // ws hands a message over as one Buffer (binaryType nodebuffer, the default).
+            const text = (data as Buffer).toString()
             received.push(text)
             if (text.includes('"pong"') && text.includes('"n":424242')) {
               clearTimeout(timer)

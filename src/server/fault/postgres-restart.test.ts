@@ -3,21 +3,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type RunningServer } from '../index'
 import { freshTestSchema, TEST_POSTGRES_URL, type TestSchema } from '../store/postgres-testing'
-import { readProof, TestApi, type SignedIn, type TestStream } from '../testing/api'
+import { readProof, StoreTestClient, type SignedIn, type TestStream } from '../testing/api'
 import { LiveClient } from '../testing/live-client'
-import { TcpProxy } from './tcp-proxy'
+import { OutageProxy } from './outage-proxy'
 
 let schema: TestSchema
-let proxy: TcpProxy
+let proxy: OutageProxy
 let server: RunningServer
-let api: TestApi
+let api: StoreTestClient
 let alice: SignedIn
 let stream: TestStream
 
 beforeAll(async () => {
   schema = freshTestSchema()
   const target = new URL(TEST_POSTGRES_URL)
-  proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) })
+  proxy = await OutageProxy.start({ host: target.hostname, port: Number(target.port || 5432) })
   const viaProxy = new URL(schema.dbUrl)
   viaProxy.port = String(proxy.port)
   server = await startServer({
@@ -27,7 +27,7 @@ beforeAll(async () => {
     db: viaProxy.toString(),
     rateLimitPerMinute: 100_000,
   })
-  api = new TestApi(server.url)
+  api = new StoreTestClient(server.url)
   alice = await api.signUp()
   stream = await api.createStream(alice.token)
 })
@@ -40,9 +40,9 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+async function until(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    if (await check()) return
+    if (check()) return
     await sleep(50)
   }
   throw new Error(`${what} never happened`)
@@ -58,7 +58,7 @@ describe('PostgreSQL restart', () => {
     expect(await live.next()).toMatchObject({ type: 'subscribed' })
 
     const acknowledged = new Map<string, number>()
-    const refused: ReturnType<TestApi['shardRequest']>[] = []
+    const refused: ReturnType<StoreTestClient['shardRequest']>[] = []
     const otherFailures: unknown[] = []
     let running = true
     const poster = (async () => {
@@ -78,16 +78,16 @@ describe('PostgreSQL restart', () => {
       }
     })()
 
-    await until(async () => acknowledged.size >= 20, 'steady posting')
+    await until(() => acknowledged.size >= 20, 'steady posting')
     await proxy.cut()
-    await until(async () => refused.length >= 5, 'refusals while the database is away')
+    await until(() => refused.length >= 5, 'refusals while the database is away')
     const health = await api.request('GET', '/healthz')
     expect(health.status).toBe(503)
     expect(health.body).toMatchObject({ error: 'unavailable' })
 
     await proxy.restore()
     const before = acknowledged.size
-    await until(async () => acknowledged.size >= before + 20, 'posting after the restart')
+    await until(() => acknowledged.size >= before + 20, 'posting after the restart')
     running = false
     await poster
     expect(otherFailures).toEqual([])

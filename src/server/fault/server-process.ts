@@ -53,7 +53,8 @@ export async function spawnServer(
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   )
-  let exitedEarly: number | string | null = null
+  // Not narrowed to null here: the exit listener sets it while the loop below waits.
+  let exitedEarly = null as number | string | null
   const exited = new Promise<number | string>((resolve) =>
     child.once('exit', (code, signal) => {
       exitedEarly = code ?? signal ?? -1

@@ -37,6 +37,8 @@ export class LiveConnection {
 
   constructor(
     private readonly socket: WebSocket,
+    /** The client address as the limits count it. */
+    readonly address: string,
     private readonly context: LiveContext,
   ) {
     this.minuteStartedAt = context.now()
@@ -108,7 +110,7 @@ export class LiveConnection {
     if (isBinary) return this.badFrame('frames are JSON text')
     let value: unknown
     try {
-      value = JSON.parse(data.toString())
+      value = JSON.parse(frameText(data))
     } catch {
       return this.badFrame('frame is not valid JSON')
     }
@@ -126,6 +128,8 @@ export class LiveConnection {
       if (this.closed) return
       if (session === null) return this.close(CLOSE_CODES.unauthorized, 'invalid session')
       clearTimeout(this.authTimer)
+      const refusal = this.context.admit(this, session)
+      if (refusal !== null) return this.close(CLOSE_CODES.rateLimited, refusal)
       this.session = session
       this.send({ type: 'ready', accountId: session.accountId })
       return
@@ -147,6 +151,13 @@ export class LiveConnection {
 
   private async subscribe(request: Subscription, session: Session): Promise<void> {
     const { stream: streamId } = request
+    const { maxSubscriptionsPerSocket } = this.context
+    if (!this.subscriptions.has(streamId) && this.subscriptions.size >= maxSubscriptionsPerSocket)
+      return this.refuse(
+        streamId,
+        'rate_limited',
+        `at most ${maxSubscriptionsPerSocket} subscriptions per socket`,
+      )
     // 1. The stream and a valid read proof for it, exactly as fetch checks them.
     const stream = await this.context.store.getStream(streamId)
     if (this.closed) return
@@ -264,4 +275,10 @@ export class LiveConnection {
     }
     return ++this.framesThisMinute > this.context.framesPerMinute
   }
+}
+
+/** A text frame's characters, whichever of its forms ws hands over. */
+function frameText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8')
+  return (data instanceof ArrayBuffer ? Buffer.from(data) : data).toString('utf8')
 }

@@ -13,6 +13,10 @@ beforeAll(async () => {
     wsAuthTimeoutMs: 300,
     wsMaxBufferedBytes: 256 * 1024,
     wsDrainTimeoutMs: 500,
+    // Many sockets of one session, some left open across tests (caps: see caps.test.ts).
+    maxSocketsPerSession: 1000,
+    maxSocketsPerAccount: 1000,
+    metricsToken: 'metrics',
   })
   alice = await server.api.signUp()
   bob = await server.api.signUp()
@@ -255,7 +259,7 @@ describe('subscriptions', () => {
         ),
       )
     const slowConsumers = async () => {
-      const metrics = await server.api.request<string>('GET', '/metrics')
+      const metrics = await server.api.request<string>('GET', '/metrics', { token: 'metrics' })
       return Number(/^paracord_ws_slow_consumers_total (\d+)/m.exec(metrics.body)?.[1])
     }
     const cutBefore = await slowConsumers()

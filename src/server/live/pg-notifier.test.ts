@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CLOSE_CODES } from '../../shared/protocol'
 import { startServer, type RunningServer } from '../index'
 import { freshTestSchema, type TestSchema } from '../store/postgres-testing'
-import { readProof, TestApi, type SignedIn, type TestStream } from '../testing/api'
+import { readProof, StoreTestClient, type SignedIn, type TestStream } from '../testing/api'
 import { LiveClient } from '../testing/live-client'
 import { channelFor, coalesce, encodeEvents, MAX_PAYLOAD_BYTES } from './pg-notifier'
 import type { LiveEvent } from './notifier'
@@ -48,8 +48,8 @@ describe('two instances on one PostgreSQL', () => {
   let schema: TestSchema
   let a: RunningServer
   let b: RunningServer
-  let apiA: TestApi
-  let apiB: TestApi
+  let apiA: StoreTestClient
+  let apiB: StoreTestClient
   let alice: SignedIn
   let bob: SignedIn
 
@@ -58,8 +58,8 @@ describe('two instances on one PostgreSQL', () => {
     const options = { host: '127.0.0.1', port: 0, logLevel: 'silent' as const, db: schema.dbUrl }
     a = await startServer(options)
     b = await startServer(options)
-    apiA = new TestApi(a.url)
-    apiB = new TestApi(b.url)
+    apiA = new StoreTestClient(a.url)
+    apiB = new StoreTestClient(b.url)
     alice = await apiA.signUp()
     // Accounts and sessions live in the shared database: B knows Alice's token too.
     bob = await apiB.login(await apiA.register())

@@ -48,11 +48,15 @@ export class StreamFeed {
   private reading = false
   private wokenWhileReading = false
 
-  /** `stream` as read by the first subscribe: every seq up to its headSeq is committed. */
+  /**
+   * `stream` as read by the first subscribe: every seq up to its headSeq is committed.
+   * `ringGrew` is told after shards join the ring (the hub caps how many rings are held).
+   */
   constructor(
     private readonly store: Store,
     stream: StreamRecord,
     private readonly now: () => number,
+    private readonly ringGrew: (feed: StreamFeed) => void = () => {},
   ) {
     this._stream = stream
     this._baseSeq = stream.headSeq
@@ -136,10 +140,21 @@ export class StreamFeed {
         //    a shard without the keys read after it.
         for (const shard of page) this.append(shard)
         if (stream !== null) this._stream = stream
+        if (this.entries.length > 0) this.ringGrew(this)
         // 3. Every reader sends from its own cursor.
         for (const reader of this.readers) reader.wake()
       } while (full && this.readers.size > 0)
     } while (this.wokenWhileReading && this.readers.size > 0)
+  }
+
+  /**
+   * Empties the ring to free its memory: it then covers nothing (baseSeq = coveredThrough), so
+   * a subscription behind reads the store, exactly as one that fell behind a full ring.
+   */
+  dropRing(): void {
+    this.entries = []
+    this.ringBytes = 0
+    this._baseSeq = this._coveredThrough
   }
 
   private append(shard: ShardRecord): void {

@@ -1,10 +1,9 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Ok } from '../../shared/protocol'
-import type { RouteOptions } from '../context'
 import { ApiError } from '../errors'
+import { routePlugin } from './plugin'
 import { refusals } from './schemas'
 
-export const healthRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
+export const healthRoutes = routePlugin((app, { ctx }) => {
   app.get(
     '/healthz',
     {
@@ -25,4 +24,4 @@ export const healthRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
       return { ok: true } as const
     },
   )
-}
+})

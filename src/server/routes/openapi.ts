@@ -1,9 +1,8 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import type { RouteOptions } from '../context'
+import { routePlugin } from './plugin'
 import { refusals } from './schemas'
 
-export const openapiRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app) => {
+export const openapiRoutes = routePlugin((app) => {
   app.get(
     '/openapi.json',
     {
@@ -13,6 +12,6 @@ export const openapiRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
         response: { 200: Type.Object({}, { additionalProperties: true }), ...refusals },
       },
     },
-    async () => app.swagger(),
+    () => app.swagger(),
   )
-}
+})

@@ -11,11 +11,7 @@ import type {
   Store,
   StreamRecord,
 } from './types'
-import type { ENCLAVE_KINDS, StreamPolicy } from '../../shared/protocol'
-
-// The kinds as a plain union: the protocol's `EnclaveKind` static type currently resolves to
-// `never` (Type.Union over a mapped array), so records are built from this and cast once.
-type Kind = (typeof ENCLAVE_KINDS)[number]
+import type { StreamPolicy } from '../../shared/protocol'
 
 export interface OpenedStore {
   readonly store: Store
@@ -41,10 +37,13 @@ function makeAccount(overrides: Partial<AccountRecord> = {}): AccountRecord {
   }
 }
 
-function makeEnclave(kind: Kind, overrides: Partial<EnclaveRecord> = {}): EnclaveRecord {
+function makeEnclave(
+  kind: EnclaveRecord['kind'],
+  overrides: Partial<EnclaveRecord> = {},
+): EnclaveRecord {
   return {
     id: newId(),
-    kind: kind as EnclaveRecord['kind'],
+    kind,
     version: 1,
     ownerKey: newKey(),
     body: b64(48),
@@ -302,6 +301,25 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
         expect(await store.getSession(mine[0]!.tokenHash)).toBeNull()
         expect(await store.getSession(theirs.tokenHash)).toEqual(theirs)
       })
+
+      it("trims an account's sessions to its newest few and names the ones it ended", async () => {
+        const { account } = await createAccount()
+        const { account: other } = await createAccount()
+        const mine = [3, 1, 4, 2].map((n) => ({
+          tokenHash: b64(32),
+          accountId: account.id,
+          expiresAt: T0 + n * 1000,
+        }))
+        const theirs = { tokenHash: b64(32), accountId: other.id, expiresAt: T0 }
+        for (const session of [...mine, theirs]) await store.putSession(session)
+
+        const ended = await store.trimSessionsOf(account.id, 2)
+        expect(ended.sort()).toEqual([mine[1]!.tokenHash, mine[3]!.tokenHash].sort())
+        expect(await store.getSession(mine[0]!.tokenHash)).toEqual(mine[0])
+        expect(await store.getSession(mine[2]!.tokenHash)).toEqual(mine[2])
+        expect(await store.getSession(theirs.tokenHash)).toEqual(theirs)
+        expect(await store.trimSessionsOf(account.id, 2)).toEqual([])
+      })
     })
 
     describe('enclaves', () => {
@@ -388,6 +406,21 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
         expect(after?.previousKeys).toEqual([
           { keyVersion: 1, readKey: stream.policy.readKey, untilSeq: 2 },
           { keyVersion: 2, readKey: keys2.readKey, untilSeq: 3 },
+        ])
+      })
+
+      it('keeps only the newest previous read keys when asked to', async () => {
+        const stream = await createStream()
+        const readKeys = [stream.policy.readKey]
+        for (let version = 2; version <= 5; version++) {
+          const keys = { postKey: newKey(), readKey: newKey(), adminKey: newKey() }
+          await store.postShard(makeShard(stream.id), T0)
+          expect((await store.rotateStreamKeys(stream.id, version, keys, 2)).status).toBe('ok')
+          readKeys.push(keys.readKey)
+        }
+        expect((await store.getStream(stream.id))?.previousKeys).toEqual([
+          { keyVersion: 3, readKey: readKeys[2], untilSeq: 3 },
+          { keyVersion: 4, readKey: readKeys[3], untilSeq: 4 },
         ])
       })
 

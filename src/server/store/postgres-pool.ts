@@ -24,12 +24,13 @@ const NUMERIC_OID = 1700
 
 // BIGINT (ms times, seqs) and COUNT/SUM results as JS numbers: every value we store is a safe
 // integer, and the records hold numbers.
-const types = {
+const types: pg.CustomTypesConfig = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value)
-    return pg.types.getTypeParser(oid, format ?? 'text')
+    // pg-types declares its parsers as any.
+    return pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown
   },
-} as pg.CustomTypesConfig
+}
 
 /** `-c search_path=...` as a startup option, so it holds from a connection's first statement. */
 export function connectionConfig(options: PostgresConnectionOptions): pg.ClientConfig {

@@ -106,6 +106,110 @@ describe('PostgreSQL store', () => {
     ])
   })
 
+  describe('burned rows', () => {
+    /** Runs `work` with pgstattuple and pageinspect at hand (in the test schema unless installed). */
+    async function inspect<T>(
+      work: (admin: pg.Client, fn: (name: string) => string) => Promise<T>,
+    ) {
+      const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL })
+      await admin.connect()
+      try {
+        const where = new Map<string, string>()
+        for (const extension of ['pgstattuple', 'pageinspect']) {
+          const installed = await admin.query<{ schema: string }>(
+            `SELECT n.nspname AS schema FROM pg_extension e
+              JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = $1`,
+            [extension],
+          )
+          const schemaName = installed.rows[0]?.schema ?? schema.name
+          if (!installed.rows[0])
+            await admin.query(`CREATE EXTENSION ${extension} SCHEMA ${schemaName}`)
+          where.set(extension, schemaName)
+        }
+        const fn = (name: string) =>
+          `${where.get(name.startsWith('pgstattuple') ? 'pgstattuple' : 'pageinspect')}.${name}`
+        return await work(admin, fn)
+      } finally {
+        await admin.end()
+      }
+    }
+
+    /** Dead tuples in the shards table and its TOAST table, and the bodies still in a tuple. */
+    async function leftovers(bodies: string[]) {
+      return inspect(async (admin, fn) => {
+        const shards = `${schema.name}.shards`
+        const toast = (
+          await admin.query<{ toast: string }>(
+            `SELECT reltoastrelid::regclass::text AS toast FROM pg_class WHERE oid = $1::regclass`,
+            [shards],
+          )
+        ).rows[0]!.toast
+        const dead = async (table: string) =>
+          Number(
+            (
+              await admin.query<{ n: string }>(
+                `SELECT dead_tuple_count AS n FROM ${fn('pgstattuple')}($1::regclass)`,
+                [table],
+              )
+            ).rows[0]!.n,
+          )
+        // Every tuple of every page, dead or alive, as PostgreSQL's own page reader sees it.
+        const pages = Number(
+          (await admin.query<{ n: string }>(`SELECT pg_relation_size($1) / 8192 AS n`, [shards]))
+            .rows[0]!.n,
+        )
+        const tuples: string[] = []
+        for (let page = 0; page < pages; page++) {
+          const items = await admin.query<{ data: Buffer | null }>(
+            `SELECT t_data AS data FROM ${fn('heap_page_items')}(${fn('get_raw_page')}($1, $2))`,
+            [shards, page],
+          )
+          for (const item of items.rows) if (item.data) tuples.push(item.data.toString('latin1'))
+        }
+        return {
+          dead: (await dead(shards)) + (await dead(toast)),
+          bodiesInTuples: bodies.filter((body) => tuples.some((t) => t.includes(body))).length,
+        }
+      })
+    }
+
+    async function postBurning(store: PostgresStore) {
+      await createStream(store, 's')
+      const bodies = [1, 2, 3].map((n) => `burned${n}${'A'.repeat(200)}`)
+      for (const [n, body] of bodies.entries())
+        await store.postShard({ ...shard('s', n, T0 + 10), body }, T0)
+      // One large enough to be stored out of line (TOAST).
+      await store.postShard({ ...shard('s', 9, T0 + 10), body: 'B'.repeat(60_000) }, T0)
+      await store.postShard({ ...shard('s', 10, null), body: `kept${'C'.repeat(200)}` }, T0)
+      return bodies
+    }
+
+    it('are vacuumed right after the sweep: no dead tuple, no burned body in any tuple', async () => {
+      const store = await openPostgresStore({
+        connectionString: TEST_POSTGRES_URL,
+        schema: schema.name,
+        vacuumIntervalMs: 0,
+      })
+      stores.push(store)
+      const bodies = await postBurning(store)
+      expect(await store.sweep(T0 + 100)).toEqual({ shards: 4, enclaves: 0 })
+      const rows = await store.pool.query('SELECT id FROM shards')
+      expect(rows.rows).toEqual([{ id: id(10) }])
+      expect(await leftovers(bodies)).toEqual({ dead: 0, bodiesInTuples: 0 })
+    })
+
+    it('would stay in the table as dead tuples after a DELETE alone', async () => {
+      const store = await open()
+      // Autovacuum must not clean up behind the test's back.
+      await store.pool.query('ALTER TABLE shards SET (autovacuum_enabled = false)')
+      const bodies = await postBurning(store)
+      await store.pool.query('DELETE FROM shards WHERE burn_at IS NOT NULL')
+      const left = await leftovers(bodies)
+      expect(left.dead).toBeGreaterThanOrEqual(4)
+      expect(left.bodiesInTuples).toBe(3)
+    })
+  })
+
   it('refuses to open a schema newer than it knows', async () => {
     const store = await open()
     await store.pool.query(`INSERT INTO schema_migrations VALUES (99, 'future', 0)`)

@@ -37,7 +37,17 @@ import {
 } from './sqlite-rows'
 import type { CasResult, EnclaveRecord, PostResult, Store, StreamRecord } from './types'
 
-export type PostgresStoreOptions = PostgresConnectionOptions
+export interface PostgresStoreOptions extends PostgresConnectionOptions {
+  /**
+   * The least time between two VACUUMs of the tables a sweep deleted from (default 10 s).
+   * PostgreSQL only marks a deleted row dead; VACUUM removes it from the table's pages and its
+   * index entries, so burned rows do not wait for autovacuum.
+   */
+  readonly vacuumIntervalMs?: number
+}
+
+/** See PostgresStoreOptions.vacuumIntervalMs. */
+const VACUUM_INTERVAL_MS = 10_000
 
 /** Rows deleted per sweep statement: short transactions, short row locks. */
 const SWEEP_BATCH = 5000
@@ -63,7 +73,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     await pool.end()
     throw classifyStoreError(error)
   }
-  return createPostgresStore(pool)
+  return createPostgresStore(pool, options)
 }
 
 interface StreamRowPg {
@@ -122,8 +132,31 @@ const enclaveValues = (e: EnclaveRecord) => [
   e.createdBy,
 ]
 
-function createPostgresStore(pool: pg.Pool): PostgresStore {
+function createPostgresStore(pool: pg.Pool, options: PostgresStoreOptions): PostgresStore {
   let closed = false
+  const vacuumIntervalMs = options.vacuumIntervalMs ?? VACUUM_INTERVAL_MS
+  /** Tables a sweep deleted from since their last VACUUM. */
+  const vacuumDue = new Set<'shards' | 'enclaves'>()
+  let lastVacuumAt = -Infinity
+
+  /**
+   * VACUUMs the tables sweeps deleted from, at most every vacuumIntervalMs: the deleted rows
+   * leave the table's tuples and its indexes (their bytes may stay in the pages' free space
+   * until reused: see docs/OPERATIONS.md). SKIP_LOCKED: if another instance is vacuuming the
+   * table right now, that VACUUM does the work. A failure is reported and retried next sweep.
+   */
+  async function vacuumIfDue(): Promise<void> {
+    if (vacuumDue.size === 0 || Date.now() - lastVacuumAt < vacuumIntervalMs) return
+    const tables = [...vacuumDue]
+    vacuumDue.clear()
+    lastVacuumAt = Date.now()
+    try {
+      await pool.query(`VACUUM (SKIP_LOCKED) ${tables.join(', ')}`)
+    } catch (error) {
+      for (const table of tables) vacuumDue.add(table)
+      options.onBackgroundError?.(error instanceof Error ? error : new Error(String(error)))
+    }
+  }
 
   /** One statement on any pooled connection; connection failures become 503s upstream. */
   async function query<R extends pg.QueryResultRow>(
@@ -327,6 +360,16 @@ function createPostgresStore(pool: pg.Pool): PostgresStore {
         exceptTokenHash ?? null,
       ])
     },
+    async trimSessionsOf(accountId, keep) {
+      const deleted = await query<{ token_hash: string }>(
+        `DELETE FROM sessions WHERE token_hash IN (
+          SELECT token_hash FROM sessions WHERE account_id = $1
+            ORDER BY expires_at DESC, token_hash OFFSET $2)
+          RETURNING token_hash`,
+        [accountId, keep],
+      )
+      return deleted.rows.map((row) => row.token_hash)
+    },
 
     async createEnclave(enclave) {
       const inserted = await query(
@@ -380,7 +423,7 @@ function createPostgresStore(pool: pg.Pool): PostgresStore {
     async getStream(id) {
       return readStream(id)
     },
-    async rotateStreamKeys(id, keyVersion, keys) {
+    async rotateStreamKeys(id, keyVersion, keys, keepPreviousKeys = Infinity) {
       // Posts accepted before the rotation get their seqs first, so untilSeq covers them.
       await posts.settled()
       // 1. CAS on keyVersion under the stream's row lock (posts take the same lock).
@@ -401,6 +444,12 @@ function createPostgresStore(pool: pg.Pool): PostgresStore {
             VALUES ($1, $2, $3, $4)`,
           [id, current.key_version, current.read_key, current.head_seq],
         )
+        // Versions are consecutive: the newest `keepPreviousKeys` end at the one just added.
+        if (Number.isFinite(keepPreviousKeys))
+          await client.query(
+            'DELETE FROM stream_key_history WHERE stream_id = $1 AND key_version <= $2',
+            [id, current.key_version - keepPreviousKeys],
+          )
         await client.query(
           `UPDATE streams SET key_version = $2, post_key = $3, read_key = $4, admin_key = $5
             WHERE id = $1`,
@@ -446,6 +495,9 @@ function createPostgresStore(pool: pg.Pool): PostgresStore {
       const enclaves = await burn('enclaves', 'expires_at IS NOT NULL AND expires_at <= $1')
       await query('DELETE FROM challenges WHERE expires_at <= $1', [now])
       await query('DELETE FROM sessions WHERE expires_at <= $1', [now])
+      if (shards > 0) vacuumDue.add('shards')
+      if (enclaves > 0) vacuumDue.add('enclaves')
+      await vacuumIfDue()
       return { shards, enclaves }
     },
     async nextExpiry() {

@@ -134,7 +134,7 @@ describe('SQLite store', () => {
     const secret = await first.ensureSecret('cookie', () => b64(32))
     const enclave: EnclaveRecord = {
       id: b64(16),
-      kind: 'identity' as EnclaveRecord['kind'],
+      kind: 'identity',
       version: 1,
       ownerKey: b64(32),
       body: b64(40),

@@ -9,7 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { GroupCommitQueue, type ItemOutcome } from './group-commit'
-import { migrate } from './sqlite-migrate'
+import { migrate } from '../../shared/sqlite-migrations'
 import { MIGRATIONS } from './sqlite-migrations'
 import {
   ACCOUNT_COLUMNS,
@@ -56,8 +56,16 @@ interface QueuedPost {
   readonly receivedAt: number
 }
 
-export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
-  return createSqliteStore(openSqliteDatabase(options))
+export function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+  return settled(() => createSqliteStore(openSqliteDatabase(options)))
+}
+
+/**
+ * Runs synchronous SQLite work behind the Store's async contract: a throw becomes a rejection
+ * (callers chain `.catch`), never a synchronous throw.
+ */
+function settled<T>(work: () => T): Promise<T> {
+  return new Promise<T>((resolve) => resolve(work()))
 }
 
 /** Opens the file with the store's pragmas and schema; the store's own connection comes from here. */
@@ -231,6 +239,7 @@ function createSqliteStore(db: Database.Database): Store {
       id: string,
       keyVersion: number,
       keys: Parameters<Store['rotateStreamKeys']>[2],
+      keepPreviousKeys: number,
     ): CasResult<StreamRecord> => {
       const current = sql.selectStream.get(id)
       if (!current) return { status: 'not_found' }
@@ -243,6 +252,9 @@ function createSqliteStore(db: Database.Database): Store {
         read_key: current.read_key,
         until_seq: current.head_seq,
       })
+      // Versions are consecutive: the newest `keepPreviousKeys` end at the one just added.
+      if (Number.isFinite(keepPreviousKeys))
+        sql.deleteKeyHistoryUpTo.run(id, current.key_version - keepPreviousKeys)
       sql.updateStreamKeys.run({
         id,
         key_version: keyVersion,
@@ -278,123 +290,160 @@ function createSqliteStore(db: Database.Database): Store {
   })
 
   const store: Store = {
-    async createAccount(account, vault) {
-      if (vault.kind !== 'vault' || vault.createdBy !== account.id) {
-        throw new Error('an account is created with its own vault (kind vault, createdBy = id)')
-      }
-      return createAccount.immediate(account, vault)
-    },
-    async getAccountByHandle(handle) {
-      const row = sql.selectAccountByHandle.get(handle)
-      return row ? toAccount(row) : null
-    },
-    async getAccount(id) {
-      const row = sql.selectAccount.get(id)
-      return row ? toAccount(row) : null
-    },
-    async changePassword(accountId, login, vault) {
-      return changePassword.immediate(accountId, login, vault)
-    },
-    async deleteAccount(accountId) {
-      deleteAccount.immediate(accountId)
-    },
-
-    async putChallenge(challenge) {
-      sql.insertChallenge.run({
-        id: challenge.id,
-        handle: challenge.handle,
-        nonce: challenge.nonce,
-        expires_at: challenge.expiresAt,
+    createAccount(account, vault) {
+      return settled(() => {
+        if (vault.kind !== 'vault' || vault.createdBy !== account.id) {
+          throw new Error('an account is created with its own vault (kind vault, createdBy = id)')
+        }
+        return createAccount.immediate(account, vault)
       })
     },
-    async takeChallenge(id) {
-      return takeChallenge.immediate(id)
-    },
-
-    async putSession(session) {
-      sql.insertSession.run({
-        token_hash: session.tokenHash,
-        account_id: session.accountId,
-        expires_at: session.expiresAt,
+    getAccountByHandle(handle) {
+      return settled(() => {
+        const row = sql.selectAccountByHandle.get(handle)
+        return row ? toAccount(row) : null
       })
     },
-    async getSession(tokenHash) {
-      const row = sql.selectSession.get(tokenHash)
-      return row ? toSession(row) : null
-    },
-    async deleteSession(tokenHash) {
-      sql.deleteSession.run(tokenHash)
-    },
-    async deleteSessionsOf(accountId, exceptTokenHash) {
-      sql.deleteSessionsOf.run(accountId, exceptTokenHash ?? null)
-    },
-
-    async createEnclave(enclave) {
-      return sql.insertEnclaveIfNew.run(enclaveParams(enclave)).changes === 1 ? 'ok' : 'exists'
-    },
-    async getEnclave(id) {
-      const row = sql.selectEnclave.get(id)
-      return row ? toEnclave(row) : null
-    },
-    async updateEnclave(next) {
-      return updateEnclave.immediate(next)
-    },
-    async deleteEnclave(id, version) {
-      return deleteEnclave.immediate(id, version)
-    },
-
-    async createStream(stream) {
-      const inserted = sql.insertStreamIfNew.run({
-        id: stream.id,
-        post_key: stream.policy.postKey,
-        read_key: stream.policy.readKey,
-        admin_key: stream.policy.adminKey,
-        permanent: stream.policy.permanent ? 1 : 0,
-        max_burn_seconds: stream.policy.maxBurnSeconds,
-        created_by: stream.createdBy,
-        created_at: stream.createdAt,
+    getAccount(id) {
+      return settled(() => {
+        const row = sql.selectAccount.get(id)
+        return row ? toAccount(row) : null
       })
-      return inserted.changes === 1 ? 'ok' : 'exists'
     },
-    async getStream(id) {
-      return readStream(id)
+    changePassword(accountId, login, vault) {
+      return settled(() => changePassword.immediate(accountId, login, vault))
     },
-    async rotateStreamKeys(id, keyVersion, keys) {
-      // Posts accepted before the rotation get their seqs first, so untilSeq covers them.
-      posts.flush()
-      return rotateStreamKeys.immediate(id, keyVersion, keys)
+    deleteAccount(accountId) {
+      return settled(() => {
+        deleteAccount.immediate(accountId)
+      })
+    },
+
+    putChallenge(challenge) {
+      return settled(() => {
+        sql.insertChallenge.run({
+          id: challenge.id,
+          handle: challenge.handle,
+          nonce: challenge.nonce,
+          expires_at: challenge.expiresAt,
+        })
+      })
+    },
+    takeChallenge(id) {
+      return settled(() => takeChallenge.immediate(id))
+    },
+
+    putSession(session) {
+      return settled(() => {
+        sql.insertSession.run({
+          token_hash: session.tokenHash,
+          account_id: session.accountId,
+          expires_at: session.expiresAt,
+        })
+      })
+    },
+    getSession(tokenHash) {
+      return settled(() => {
+        const row = sql.selectSession.get(tokenHash)
+        return row ? toSession(row) : null
+      })
+    },
+    deleteSession(tokenHash) {
+      return settled(() => {
+        sql.deleteSession.run(tokenHash)
+      })
+    },
+    deleteSessionsOf(accountId, exceptTokenHash) {
+      return settled(() => {
+        sql.deleteSessionsOf.run(accountId, exceptTokenHash ?? null)
+      })
+    },
+    trimSessionsOf(accountId, keep) {
+      return settled(() =>
+        sql.deleteOldSessionsOf.all(accountId, keep).map((row) => row.token_hash),
+      )
+    },
+
+    createEnclave(enclave) {
+      return settled(() =>
+        sql.insertEnclaveIfNew.run(enclaveParams(enclave)).changes === 1 ? 'ok' : 'exists',
+      )
+    },
+    getEnclave(id) {
+      return settled(() => {
+        const row = sql.selectEnclave.get(id)
+        return row ? toEnclave(row) : null
+      })
+    },
+    updateEnclave(next) {
+      return settled(() => updateEnclave.immediate(next))
+    },
+    deleteEnclave(id, version) {
+      return settled(() => deleteEnclave.immediate(id, version))
+    },
+
+    createStream(stream) {
+      return settled(() => {
+        const inserted = sql.insertStreamIfNew.run({
+          id: stream.id,
+          post_key: stream.policy.postKey,
+          read_key: stream.policy.readKey,
+          admin_key: stream.policy.adminKey,
+          permanent: stream.policy.permanent ? 1 : 0,
+          max_burn_seconds: stream.policy.maxBurnSeconds,
+          created_by: stream.createdBy,
+          created_at: stream.createdAt,
+        })
+        return inserted.changes === 1 ? 'ok' : 'exists'
+      })
+    },
+    getStream(id) {
+      return settled(() => readStream(id))
+    },
+    rotateStreamKeys(id, keyVersion, keys, keepPreviousKeys = Infinity) {
+      return settled(() => {
+        // Posts accepted before the rotation get their seqs first, so untilSeq covers them.
+        posts.flush()
+        return rotateStreamKeys.immediate(id, keyVersion, keys, keepPreviousKeys)
+      })
     },
     postShard(shard, receivedAt) {
       if (closed) return Promise.reject(new Error('the store is closed'))
       return posts.enqueue({ shard, receivedAt })
     },
-    async fetchShards(stream, after, limit, now) {
-      if (!Number.isInteger(limit) || limit < 0) {
-        throw new RangeError(`fetch limit must be a non-negative integer, got ${limit}`)
-      }
-      if (limit === 0) return []
-      return sql.selectShardsAfter.all({ stream_id: stream, after, now, limit }).map(toShard)
+    fetchShards(stream, after, limit, now) {
+      return settled(() => {
+        if (!Number.isInteger(limit) || limit < 0) {
+          throw new RangeError(`fetch limit must be a non-negative integer, got ${limit}`)
+        }
+        if (limit === 0) return []
+        return sql.selectShardsAfter.all({ stream_id: stream, after, now, limit }).map(toShard)
+      })
     },
 
-    async sweep(now) {
-      posts.flush()
-      const result = sweep.immediate(now)
-      if (result.deletedAnything) db.pragma('wal_checkpoint(TRUNCATE)')
-      return { shards: result.shards, enclaves: result.enclaves }
+    sweep(now) {
+      return settled(() => {
+        posts.flush()
+        const result = sweep.immediate(now)
+        if (result.deletedAnything) db.pragma('wal_checkpoint(TRUNCATE)')
+        return { shards: result.shards, enclaves: result.enclaves }
+      })
     },
-    async nextExpiry() {
-      return sql.selectNextExpiry.get()?.soonest ?? null
-    },
-
-    async ensureSecret(name, create) {
-      return ensureSecret.immediate(name, create)
+    nextExpiry() {
+      return settled(() => sql.selectNextExpiry.get()?.soonest ?? null)
     },
 
-    async close() {
-      if (closed) return
-      closed = true
-      posts.flush()
-      db.close()
+    ensureSecret(name, create) {
+      return settled(() => ensureSecret.immediate(name, create))
+    },
+
+    close() {
+      return settled(() => {
+        if (closed) return
+        closed = true
+        posts.flush()
+        db.close()
+      })
     },
   }
   return store
@@ -439,6 +488,12 @@ function prepareStatements(db: Database.Database) {
       'DELETE FROM sessions WHERE account_id = ? AND token_hash IS NOT ?',
     ),
     deleteExpiredSessions: db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?'),
+    deleteOldSessionsOf: db.prepare<[string, number], { token_hash: string }>(
+      `DELETE FROM sessions WHERE token_hash IN (
+        SELECT token_hash FROM sessions WHERE account_id = ?
+          ORDER BY expires_at DESC, token_hash LIMIT -1 OFFSET ?)
+        RETURNING token_hash`,
+    ),
 
     selectChallenge: db.prepare<[string], ChallengeRow>(
       `SELECT ${CHALLENGE_COLUMNS} FROM challenges WHERE id = ?`,
@@ -491,6 +546,9 @@ function prepareStatements(db: Database.Database) {
     >(
       `UPDATE streams SET key_version = @key_version, post_key = @post_key,
         read_key = @read_key, admin_key = @admin_key WHERE id = @id`,
+    ),
+    deleteKeyHistoryUpTo: db.prepare<[string, number]>(
+      'DELETE FROM stream_key_history WHERE stream_id = ? AND key_version <= ?',
     ),
     insertKeyHistory: db.prepare<[KeyHistoryRow & { stream_id: string }]>(
       `INSERT INTO stream_key_history (stream_id, key_version, read_key, until_seq)

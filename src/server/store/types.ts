@@ -110,6 +110,11 @@ export interface Store {
   getSession(tokenHash: string): Promise<SessionRecord | null>
   deleteSession(tokenHash: string): Promise<void>
   deleteSessionsOf(accountId: string, exceptTokenHash?: string): Promise<void>
+  /**
+   * Keeps the account's `keep` newest sessions (those expiring last) and deletes the others;
+   * answers the token hashes deleted.
+   */
+  trimSessionsOf(accountId: string, keep: number): Promise<string[]>
 
   // enclaves
   createEnclave(enclave: EnclaveRecord): Promise<'ok' | 'exists'>
@@ -126,12 +131,14 @@ export interface Store {
   getStream(id: string): Promise<StreamRecord | null>
   /**
    * Compare-and-swap on keyVersion: `keyVersion` must be the stored one + 1. The old read key
-   * joins previousKeys with untilSeq = the head seq at this moment, atomically with the posts.
+   * joins previousKeys with untilSeq = the head seq at this moment, atomically with the posts;
+   * of the previous keys only the newest `keepPreviousKeys` stay (all when not given).
    */
   rotateStreamKeys(
     id: string,
     keyVersion: number,
     keys: Pick<StreamPolicy, 'postKey' | 'readKey' | 'adminKey'>,
+    keepPreviousKeys?: number,
   ): Promise<CasResult<StreamRecord>>
   /** Assigns the next seq and stores durably before resolving. Idempotent on shard id. */
   postShard(shard: NewShard, receivedAt: number): Promise<PostResult>

@@ -14,6 +14,7 @@ import {
   readPayload,
   shardPayload,
   streamCreatePayload,
+  streamInfoPayload,
   streamRotatePayload,
 } from '../../shared/protocol'
 import { newKeyPair, randomB64, type TestKeyPair } from './keys'
@@ -52,7 +53,7 @@ export interface TestStream {
   adminKey: TestKeyPair
 }
 
-export class TestApi {
+export class StoreTestClient {
   constructor(readonly baseUrl: string) {}
 
   async request<T = unknown>(
@@ -182,7 +183,7 @@ export class TestApi {
     return { id, body, burnAt, signature }
   }
 
-  post(token: string, stream: TestStream, request: ReturnType<TestApi['shardRequest']>) {
+  post(token: string, stream: TestStream, request: ReturnType<StoreTestClient['shardRequest']>) {
     return this.request<ShardPostResponse>('POST', `/v1/streams/${stream.id}/shards`, {
       token,
       body: request,
@@ -198,6 +199,33 @@ export class TestApi {
       seqs.push(reply.body.seq)
     }
     return seqs
+  }
+
+  /** The stream's info, proving its current read key (or `keys`) for `account`. */
+  streamInfo(
+    account: SignedIn,
+    stream: Pick<TestStream, 'id' | 'readKey'>,
+    options: { keys?: readonly TestKeyPair[]; at?: number } = {},
+  ) {
+    const at = options.at ?? Date.now()
+    const keys = options.keys ?? [stream.readKey]
+    return this.request<StreamInfo>('POST', `/v1/streams/${stream.id}/info`, {
+      token: account.token,
+      body: {
+        at,
+        proofs: keys.map((key) => ({
+          readKey: key.publicKey,
+          signature: key.sign(
+            streamInfoPayload({
+              stream: stream.id,
+              accountId: account.accountId,
+              readKey: key.publicKey,
+              at,
+            }),
+          ),
+        })),
+      },
+    })
   }
 
   fetch(

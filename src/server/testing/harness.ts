@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ServerConfig } from '../config'
 import { startServer, type RunningServer } from '../index'
-import { TestApi } from './api'
+import { StoreTestClient } from './api'
 
 export interface TestServer extends RunningServer {
   readonly dbPath: string
-  readonly api: TestApi
+  readonly api: StoreTestClient
   /** Closes the server and removes its files. */
   dispose(): Promise<void>
 }
@@ -27,7 +27,7 @@ export async function startTestServer(config: Partial<ServerConfig> = {}): Promi
     ...server,
     close: () => server.close(),
     dbPath,
-    api: new TestApi(server.url),
+    api: new StoreTestClient(server.url),
     dispose: async () => {
       await server.close()
       await rm(dir, { recursive: true, force: true })

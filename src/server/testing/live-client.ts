@@ -13,8 +13,9 @@ export class LiveClient {
   readonly closed: Promise<Closed>
 
   private constructor(readonly socket: WebSocket) {
+    // ws hands a message over as one Buffer (binaryType nodebuffer, the default).
     socket.on('message', (data) => {
-      this.frames.push(JSON.parse(data.toString()) as ServerFrame)
+      this.frames.push(JSON.parse((data as Buffer).toString()) as ServerFrame)
       this.waiter?.()
     })
     this.closed = new Promise((resolve) =>

@@ -1,5 +1,10 @@
 // Sizes and times both sides agree on. Bytes are decoded sizes; the wire carries base64url.
 export const LIMITS = {
+  /**
+   * Bytes of a handle, and so of a vault's enclave id. No identity or invite enclave may have
+   * an id of this size: vaults have that namespace to themselves, so no enclave squats a name.
+   */
+  handleBytes: 32,
   /** Largest HTTP body the server reads. */
   maxBodyBytes: 512 * 1024,
   /** Largest shard body (ciphertext). */
@@ -12,6 +17,8 @@ export const LIMITS = {
   maxSubscribeBatch: 256,
   /** Shards in one fetch page. */
   maxFetchLimit: 500,
+  /** Read keys one stream-info request may prove (a client signs with those it holds). */
+  maxInfoProofs: 8,
   /** How long a login challenge may be answered. */
   challengeTtlMs: 60_000,
   /** How far a read proof's timestamp may be from the server's clock. */

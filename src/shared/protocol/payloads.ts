@@ -76,3 +76,10 @@ export const readPayload = (p: {
   keyVersion: number
   at: number
 }) => signingPayload(D.read, [bin(p.stream), bin(p.accountId), p.keyVersion, p.at])
+
+export const streamInfoPayload = (p: {
+  stream: string
+  accountId: string
+  readKey: string
+  at: number
+}) => signingPayload(D.streamInfo, [bin(p.stream), bin(p.accountId), bin(p.readKey), p.at])

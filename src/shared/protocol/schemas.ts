@@ -18,7 +18,11 @@ export const PublicKey = b64(32, 32, 'Ed25519 public key, base64url')
 /** An Ed25519 signature, base64url. */
 export const Signature = b64(64, 64, 'Ed25519 signature, base64url')
 /** Opaque login handle: a client-side hash of the login name (32 bytes, base64url). */
-export const Handle = b64(32, 32, 'client-made hash of the login name, base64url')
+export const Handle = b64(
+  LIMITS.handleBytes,
+  LIMITS.handleBytes,
+  'client-made hash of the login name, base64url',
+)
 /** Milliseconds since the Unix epoch. */
 export const Time = Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000 })
 export const Seq = Type.Integer({ minimum: 0 })
@@ -170,6 +174,20 @@ export const StreamInfo = strict({
 })
 export type StreamInfo = Static<typeof StreamInfo>
 
+/**
+ * Proof of holding a read key of the stream, naming the key rather than its version (the
+ * client does not know the versions before it reads them): each signature signs
+ * (stream, accountId, readKey, at) by that read key, current or rotated out.
+ */
+export const StreamInfoRequest = strict({
+  at: Time,
+  proofs: Type.Array(strict({ readKey: PublicKey, signature: Signature }), {
+    minItems: 1,
+    maxItems: LIMITS.maxInfoProofs,
+  }),
+})
+export type StreamInfoRequest = Static<typeof StreamInfoRequest>
+
 export const StreamRotateRequest = strict({
   keyVersion: Type.Integer({ minimum: 2 }),
   postKey: Type.Union([PublicKey, Type.Null()]),
@@ -190,6 +208,7 @@ export const ShardPostRequest = strict({
 export type ShardPostRequest = Static<typeof ShardPostRequest>
 export const ShardPostResponse = strict({
   id: Id,
+  /** The shard's seq; 0 in a stream without a post key (an inbox), whose size posters never learn. */
   seq: Seq,
   receivedAt: Time,
   burnAt: Type.Union([Time, Type.Null()]),

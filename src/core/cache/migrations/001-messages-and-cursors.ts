@@ -2,6 +2,7 @@
 // In the clear: ids, stream ids, seq and burn_at (the burn sweep must read it without the key).
 // Every other column is sealed, its associated data naming the row (see ../sealing.ts).
 export const version = 1
+export const name = 'messages-and-cursors'
 
 export const sql = `
 CREATE TABLE meta (

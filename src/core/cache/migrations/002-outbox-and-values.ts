@@ -1,5 +1,6 @@
 // Version 2: the outbox (messages composed offline) and sealed key/value client state.
 export const version = 2
+export const name = 'outbox-and-values'
 
 export const sql = `
 -- position: insertion order, bound into the body's associated data so it cannot be reordered.

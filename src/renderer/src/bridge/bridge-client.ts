@@ -66,6 +66,13 @@ export const HOST_GONE_MESSAGE =
 export const STALE_LINK_MESSAGE =
   'The paracord web host was restarted with a new secret link. Open the link it printed.'
 
+/** The socket closed before the host said the token matched; `code` says why. */
+class ClosedBeforeReady extends Error {
+  constructor(readonly code: number) {
+    super(`the bridge closed before it was ready (code ${code})`)
+  }
+}
+
 const defaultRetryDelay = (attempt: number) => Math.min(250 * 2 ** (attempt - 1), 5_000)
 
 interface PendingCall {
@@ -183,7 +190,7 @@ export async function createBridgeClient(options: BridgeClientOptions): Promise<
         },
         onClose: (code) => {
           if (!opened) {
-            reject(code)
+            reject(new ClosedBeforeReady(code))
             if (attempt > 0) lost(code)
             return
           }
@@ -215,8 +222,8 @@ export async function createBridgeClient(options: BridgeClientOptions): Promise<
 
   try {
     await open()
-  } catch (code) {
-    throw code === BRIDGE_CLOSE_BAD_TOKEN
+  } catch (error) {
+    throw error instanceof ClosedBeforeReady && error.code === BRIDGE_CLOSE_BAD_TOKEN
       ? new ParacordError('forbidden', STALE_LINK_MESSAGE)
       : new ParacordError(
           'server_unreachable',
@@ -242,7 +249,7 @@ export async function createBridgeClient(options: BridgeClientOptions): Promise<
   }
 
   return {
-    api: { ...methods, on } as ParacordApi,
+    api: { ...methods, on },
     get status() {
       return status
     },

@@ -26,14 +26,14 @@ export const emptyAuth = (): AuthSlice => ({
 })
 
 export interface AuthActions {
-  applyAuth(state: AuthState): void
-  startFailed(message: string): void
-  register(name: string, password: string): Promise<void>
-  login(name: string, password: string): Promise<void>
-  unlock(password: string): Promise<void>
-  lock(): Promise<void>
-  logout(): Promise<void>
-  clearError(): void
+  readonly applyAuth: (state: AuthState) => void
+  readonly startFailed: (message: string) => void
+  readonly register: (name: string, password: string) => Promise<void>
+  readonly login: (name: string, password: string) => Promise<void>
+  readonly unlock: (password: string) => Promise<void>
+  readonly lock: () => Promise<void>
+  readonly logout: () => Promise<void>
+  readonly clearError: () => void
 }
 
 export const useAuth = create<AuthSlice & AuthActions>()((set, get) => {

@@ -21,10 +21,10 @@ export const emptyConnection = (): ConnectionSlice => ({
 })
 
 export interface ConnectionActions {
-  applyConnection(state: ConnectionState): void
-  applyBridge(status: BridgeStatus): void
-  load(): Promise<void>
-  reset(): void
+  readonly applyConnection: (state: ConnectionState) => void
+  readonly applyBridge: (status: BridgeStatus) => void
+  readonly load: () => Promise<void>
+  readonly reset: () => void
 }
 
 export const useConnection = create<ConnectionSlice & ConnectionActions>()((set) => ({

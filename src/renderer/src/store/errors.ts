@@ -4,7 +4,7 @@ import { isApiErrorCode, type ApiErrorCode } from '../../../shared/api-errors'
 /** The error's code, whether it arrived as a ParacordError or as a plain { code, message }. */
 export function errorCode(error: unknown): ApiErrorCode | null {
   if (typeof error === 'object' && error !== null && 'code' in error) {
-    const code = (error as { code: unknown }).code
+    const code = error.code
     if (isApiErrorCode(code)) return code
   }
   return null
@@ -12,7 +12,7 @@ export function errorCode(error: unknown): ApiErrorCode | null {
 
 function errorMessage(error: unknown): string {
   if (typeof error === 'object' && error !== null && 'message' in error) {
-    const message = (error as { message: unknown }).message
+    const message = error.message
     if (typeof message === 'string') return message.trim()
   }
   return ''

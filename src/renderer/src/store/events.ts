@@ -1,6 +1,6 @@
 // Feeds every ParacordApi event into the store; subscribed once at start-up.
 import type { ApiEvents, ParacordApi } from '../../../shared/api'
-import { subscribeVoiceEvents } from '../features/voice/call-controller'
+import { voice } from '../features/voice/voice'
 import { useAuth } from './auth'
 import { useConnection } from './connection'
 import { channelKey, useMessages } from './messages'
@@ -88,7 +88,7 @@ export function subscribeEvents(paracord: ParacordApi): () => void {
     paracord.on('connectionChanged', (state) => useConnection.getState().applyConnection(state)),
     paracord.on('keyChanged', onKeyChanged),
     paracord.on('spineRejected', onSpineRejected),
-    ...subscribeVoiceEvents(paracord),
+    ...voice.subscribe(paracord),
   ]
   return () => unsubscribers.forEach((unsubscribe) => unsubscribe())
 }

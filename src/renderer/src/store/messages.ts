@@ -108,21 +108,29 @@ export function withoutBurned(state: MessagesSlice, now: number): MessagesSlice 
 // --- actions ------------------------------------------------------------------------------
 
 export interface MessagesActions {
-  applyChanged(event: ApiEvents['messagesChanged']): void
-  applyRemoved(event: ApiEvents['messagesBurned'] | ApiEvents['messagesDeleted']): void
-  sweep(now: number): void
-  forgetServer(serverId: string): void
-  loadLatest(serverId: string, channelId: string): Promise<void>
-  loadOlder(serverId: string, channelId: string): Promise<void>
-  send(serverId: string, channelId: string, text: string): Promise<Outcome<MessageInfo>>
-  edit(
+  readonly applyChanged: (event: ApiEvents['messagesChanged']) => void
+  readonly applyRemoved: (event: ApiEvents['messagesBurned'] | ApiEvents['messagesDeleted']) => void
+  readonly sweep: (now: number) => void
+  readonly forgetServer: (serverId: string) => void
+  readonly loadLatest: (serverId: string, channelId: string) => Promise<void>
+  readonly loadOlder: (serverId: string, channelId: string) => Promise<void>
+  readonly send: (
+    serverId: string,
+    channelId: string,
+    text: string,
+  ) => Promise<Outcome<MessageInfo>>
+  readonly edit: (
     serverId: string,
     channelId: string,
     messageId: string,
     text: string,
-  ): Promise<Outcome<MessageInfo>>
-  remove(serverId: string, channelId: string, messageId: string): Promise<Outcome<null>>
-  reset(): void
+  ) => Promise<Outcome<MessageInfo>>
+  readonly remove: (
+    serverId: string,
+    channelId: string,
+    messageId: string,
+  ) => Promise<Outcome<null>>
+  readonly reset: () => void
 }
 
 export const useMessages = create<MessagesSlice & MessagesActions>()((set, get) => {

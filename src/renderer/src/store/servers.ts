@@ -56,37 +56,41 @@ export function withoutServer(state: ServersSlice, serverId: string): ServersSli
 // --- actions ------------------------------------------------------------------------------
 
 export interface ServersActions {
-  applyList(list: readonly ServerSummary[]): void
-  applyDetails(details: ServerDetails): void
-  applyRemoved(serverId: string): void
-  loadList(): Promise<void>
-  loadServer(serverId: string): Promise<Outcome<ServerDetails>>
-  createServer(name: string): Promise<Outcome<ServerDetails>>
-  joinByInvite(invite: string): Promise<Outcome<ServerDetails>>
-  renameServer(serverId: string, name: string): Promise<Outcome<ServerDetails>>
-  leaveServer(serverId: string): Promise<Outcome<null>>
-  createChannel(
+  readonly applyList: (list: readonly ServerSummary[]) => void
+  readonly applyDetails: (details: ServerDetails) => void
+  readonly applyRemoved: (serverId: string) => void
+  readonly loadList: () => Promise<void>
+  readonly loadServer: (serverId: string) => Promise<Outcome<ServerDetails>>
+  readonly createServer: (name: string) => Promise<Outcome<ServerDetails>>
+  readonly joinByInvite: (invite: string) => Promise<Outcome<ServerDetails>>
+  readonly renameServer: (serverId: string, name: string) => Promise<Outcome<ServerDetails>>
+  readonly leaveServer: (serverId: string) => Promise<Outcome<null>>
+  readonly createChannel: (
     serverId: string,
     name: string,
     kind: ChannelKind,
     burnSeconds: number,
-  ): Promise<Outcome<ChannelInfo>>
-  updateChannel(
+  ) => Promise<Outcome<ChannelInfo>>
+  readonly updateChannel: (
     serverId: string,
     channelId: string,
     change: { name?: string; burnSeconds?: number },
-  ): Promise<Outcome<ChannelInfo>>
-  deleteChannel(serverId: string, channelId: string): Promise<Outcome<null>>
-  removeMember(serverId: string, userId: string): Promise<Outcome<null>>
-  setRole(serverId: string, userId: string, role: 'admin' | 'member'): Promise<Outcome<null>>
-  loadInvites(serverId: string): Promise<Outcome<readonly InviteInfo[]>>
-  createInvite(
+  ) => Promise<Outcome<ChannelInfo>>
+  readonly deleteChannel: (serverId: string, channelId: string) => Promise<Outcome<null>>
+  readonly removeMember: (serverId: string, userId: string) => Promise<Outcome<null>>
+  readonly setRole: (
+    serverId: string,
+    userId: string,
+    role: 'admin' | 'member',
+  ) => Promise<Outcome<null>>
+  readonly loadInvites: (serverId: string) => Promise<Outcome<readonly InviteInfo[]>>
+  readonly createInvite: (
     serverId: string,
     maxUses: number | null,
     expiresInSeconds: number | null,
-  ): Promise<Outcome<InviteInfo>>
-  revokeInvite(serverId: string, inviteId: string): Promise<Outcome<null>>
-  reset(): void
+  ) => Promise<Outcome<InviteInfo>>
+  readonly revokeInvite: (serverId: string, inviteId: string) => Promise<Outcome<null>>
+  readonly reset: () => void
 }
 
 export const useServers = create<ServersSlice & ServersActions>()((set, get) => {

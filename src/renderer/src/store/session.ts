@@ -1,7 +1,7 @@
 // Start-up and the session's life: connect to the API, follow every event, load what the
 // signed-in user sees on unlock, and forget all of it (plaintext included) on lock or sign-out.
 import { connectApi, onBridgeStatus, type BridgeStatus } from '../bridge'
-import { forgetVoice, loadVoice } from '../features/voice/call-controller'
+import { voice } from '../features/voice/voice'
 import { api, setApi } from './api'
 import { useAuth, type AuthPhase } from './auth'
 import { useConnection } from './connection'
@@ -72,14 +72,14 @@ export async function loadSession(): Promise<void> {
     useSettings.getState().load(),
     useConnection.getState().load(),
     useServers.getState().loadList(),
-    loadVoice(),
+    voice.load(),
   ])
   await selectSomeServer()
 }
 
 /** Drops everything the signed-in user could see; the theme stays for the sign-in screens. */
 export function forgetSession(): void {
-  forgetVoice()
+  voice.forget()
   useMessages.getState().reset()
   useServers.getState().reset()
   useUi.getState().reset()

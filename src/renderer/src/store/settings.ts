@@ -32,12 +32,12 @@ export const emptySettings = (): SettingsSlice => ({
 })
 
 export interface SettingsActions {
-  load(): Promise<void>
-  updateProfile(input: ApiInput<'updateProfile'>): Promise<Outcome<Profile>>
-  updateSettings(patch: ApiInput<'updateSettings'>): Promise<Outcome<Settings>>
-  changePassword(currentPassword: string, newPassword: string): Promise<Outcome<null>>
-  deleteAccount(password: string): Promise<Outcome<AuthState>>
-  reset(): void
+  readonly load: () => Promise<void>
+  readonly updateProfile: (input: ApiInput<'updateProfile'>) => Promise<Outcome<Profile>>
+  readonly updateSettings: (patch: ApiInput<'updateSettings'>) => Promise<Outcome<Settings>>
+  readonly changePassword: (currentPassword: string, newPassword: string) => Promise<Outcome<null>>
+  readonly deleteAccount: (password: string) => Promise<Outcome<AuthState>>
+  readonly reset: () => void
 }
 
 export const useSettings = create<SettingsSlice & SettingsActions>()((set, get) => ({

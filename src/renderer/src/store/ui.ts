@@ -48,17 +48,17 @@ export const MAX_NOTICES = 4
 let nextNoticeId = 1
 
 export interface UiActions {
-  selectServer(serverId: string | null): void
-  selectChannel(serverId: string, channelId: string): void
-  forgetServer(serverId: string): void
-  openDialog(dialog: DialogState): void
-  closeDialog(): void
-  setDraft(channelKey: string, text: string): void
-  startEditing(editing: EditingMessage): void
-  stopEditing(): void
-  pushNotice(tone: Notice['tone'], text: string): number
-  dismissNotice(id: number): void
-  reset(): void
+  readonly selectServer: (serverId: string | null) => void
+  readonly selectChannel: (serverId: string, channelId: string) => void
+  readonly forgetServer: (serverId: string) => void
+  readonly openDialog: (dialog: DialogState) => void
+  readonly closeDialog: () => void
+  readonly setDraft: (channelKey: string, text: string) => void
+  readonly startEditing: (editing: EditingMessage) => void
+  readonly stopEditing: () => void
+  readonly pushNotice: (tone: Notice['tone'], text: string) => number
+  readonly dismissNotice: (id: number) => void
+  readonly reset: () => void
 }
 
 export const useUi = create<UiSlice & UiActions>()((set) => ({

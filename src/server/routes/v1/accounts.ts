@@ -1,6 +1,5 @@
 // /v1/accounts: salt look-up, registration, password change, account deletion.
 import { createHmac } from 'node:crypto'
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { fromBase64Url, toBase64Url } from '../../../shared/encoding'
 import {
   AccountDeleteRequest,
@@ -17,14 +16,20 @@ import {
 } from '../../../shared/protocol'
 import { authenticate, sessionOf } from '../../auth'
 import { randomBase64Url, requireBase64Url } from '../../bytes'
-import type { RouteOptions } from '../../context'
 import { ApiError, badSignature, notFound, versionConflict } from '../../errors'
+import { clientAddress, WindowCounter } from '../../limits'
 import { verifySignature } from '../../verify'
+import { routePlugin } from '../plugin'
 import { bearer, refusals } from '../schemas'
 
-export const accountRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
+export const accountRoutes = routePlugin((app, { ctx }) => {
   const { store, now } = ctx
   const signedIn = authenticate(ctx.sessions, now)
+  const registrations = new WindowCounter({
+    max: ctx.config.registrationsPerHour,
+    windowMs: 3_600_000,
+    now,
+  })
 
   app.get(
     '/v1/accounts/salt',
@@ -60,8 +65,15 @@ export const accountRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
     },
     async (request, reply) => {
       const { handle, loginPublicKey, salt, kdf, vault } = request.body
+      // 1. Each client address registers only so many accounts an hour.
+      const waitMs = registrations.hit(clientAddress(request))
+      if (waitMs > 0) {
+        const seconds = Math.ceil(waitMs / 1000)
+        void reply.header('retry-after', String(seconds))
+        throw new ApiError('rate_limited', `too many registrations; retry in ${seconds} s`)
+      }
       requireBase64Url(salt)
-      // 1. The vault (id = handle, version 1) is signed by the login key that owns it.
+      // 2. The vault (id = handle, version 1) is signed by the login key that owns it.
       const payload = enclaveWritePayload({
         id: handle,
         kind: 'vault',
@@ -71,7 +83,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
         body: vault.body,
       })
       if (!verifySignature(loginPublicKey, payload, vault.signature)) throw badSignature('vault')
-      // 2. Account and vault are stored together or not at all.
+      // 3. Account and vault are stored together or not at all.
       const accountId = randomBase64Url(16)
       const at = now()
       const result = await store.createAccount(
@@ -199,4 +211,4 @@ export const accountRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
       return { ok: true } as const
     },
   )
-}
+})

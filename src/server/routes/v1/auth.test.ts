@@ -151,3 +151,31 @@ describe('login response', () => {
     ])
   })
 })
+
+describe('live sessions per account', () => {
+  it('ends the oldest session, sockets included, when a login goes over the cap', async () => {
+    const capped = await startTestServer({ maxSessionsPerAccount: 3 })
+    try {
+      const account = await capped.api.register()
+      const sessions = []
+      for (let i = 0; i < 3; i++) sessions.push((await capped.api.login({ ...account })).token)
+      const oldest = await LiveClient.signedIn(capped.url, sessions[0]!)
+      const newest = (await capped.api.login({ ...account })).token
+      // The oldest session is gone, and its socket is closed as unauthorized.
+      expect((await oldest.closed).code).toBe(4001)
+      const refused = await capped.api.request('POST', '/v1/auth/logout', { token: sessions[0] })
+      expect(refused.status).toBe(401)
+      for (const token of [...sessions.slice(1), newest]) {
+        const turn = await capped.api.request('GET', '/v1/turn', { token })
+        expect(turn.status).not.toBe(401)
+      }
+      // Other accounts are not affected.
+      const other = await capped.api.signUp()
+      expect((await capped.api.request('GET', '/v1/turn', { token: other.token })).status).not.toBe(
+        401,
+      )
+    } finally {
+      await capped.dispose()
+    }
+  })
+})

@@ -1,7 +1,6 @@
 // /v1/auth: challenge–response login and logout. The server holds only the login public key;
 // a valid signature over a fresh, single-use challenge is the proof of the password.
 import { createHash } from 'node:crypto'
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { toBase64Url } from '../../../shared/encoding'
 import {
   ChallengeRequest,
@@ -14,10 +13,11 @@ import {
 } from '../../../shared/protocol'
 import { authenticate, hashToken, newToken, sessionOf } from '../../auth'
 import { randomBase64Url, requireBase64Url } from '../../bytes'
-import type { RouteOptions } from '../../context'
 import { ApiError } from '../../errors'
+import { clientAddress, FailureBackoff } from '../../limits'
 import { verifySignature } from '../../verify'
 import { toEnclave } from '../../wire'
+import { routePlugin } from '../plugin'
 import { bearer, refusals } from '../schemas'
 
 /** Verified against for unknown handles, so they take as long as a wrong password. */
@@ -25,9 +25,21 @@ const NO_ACCOUNT_KEY = toBase64Url(
   createHash('sha256').update('paracord: no such account').digest(),
 )
 
-export const authRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
-  const { store, now } = ctx
+export const authRoutes = routePlugin((app, { ctx }) => {
+  const { store, now, config } = ctx
   const refuse = () => new ApiError('invalid_credentials', 'login failed')
+  // Failed logins slow down further tries of the same handle (a guesser spread over many
+  // addresses) and from the same address (one guesser trying many handles). The wait is capped,
+  // so someone failing on purpose delays the owner by at most loginBackoffMaxMs at a time.
+  const backoff = (free: number) =>
+    new FailureBackoff({
+      free,
+      baseMs: Math.min(1000, config.loginBackoffMaxMs),
+      maxMs: config.loginBackoffMaxMs,
+      now,
+    })
+  const failuresOfHandle = backoff(config.loginFailuresPerHandle)
+  const failuresOfAddress = backoff(config.loginFailuresPerAddress)
 
   app.post(
     '/v1/auth/challenge',
@@ -62,13 +74,27 @@ export const authRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
         response: { 200: LoginResponse, ...refusals },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { handle, challengeId, signature } = request.body
-      // 1. The challenge is taken (deleted) whatever happens next: one answer per challenge.
+      const address = clientAddress(request)
+      // 1. While the handle or the address must wait after failures, no try is judged (and the
+      //    challenge stays usable).
+      const waitMs = Math.max(failuresOfHandle.waitMs(handle), failuresOfAddress.waitMs(address))
+      if (waitMs > 0) {
+        const seconds = Math.ceil(waitMs / 1000)
+        void reply.header('retry-after', String(seconds))
+        throw new ApiError('rate_limited', `too many failed logins; retry in ${seconds} s`)
+      }
+      const failed = () => {
+        failuresOfHandle.failed(handle)
+        failuresOfAddress.failed(address)
+        return refuse()
+      }
+      // 2. The challenge is taken (deleted) whatever happens next: one answer per challenge.
       const challenge = await store.takeChallenge(challengeId)
-      if (!challenge || challenge.handle !== handle) throw refuse()
+      if (!challenge || challenge.handle !== handle) throw failed()
       if (challenge.expiresAt <= now()) throw new ApiError('expired', 'the challenge expired')
-      // 2. Signed by the account's login key over (handle, challengeId, nonce).
+      // 3. Signed by the account's login key over (handle, challengeId, nonce).
       const account = await store.getAccountByHandle(handle)
       const payload = loginPayload({ handle, challengeId, nonce: challenge.nonce })
       const verified = verifySignature(
@@ -76,13 +102,23 @@ export const authRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
         payload,
         signature,
       )
-      if (!account || !verified) throw refuse()
+      if (!account || !verified) throw failed()
       const vault = await store.getEnclave(handle)
-      if (!vault) throw refuse()
-      // 3. A new session; the store keeps only the token's hash.
+      if (!vault) throw failed()
+      failuresOfHandle.succeeded(handle)
+      // 4. A new session; the store keeps only the token's hash. Beyond the account's cap of
+      //    live sessions the oldest end, sockets included.
       const token = newToken()
-      const expiresAt = now() + ctx.config.sessionTtlMs
+      const expiresAt = now() + config.sessionTtlMs
       await store.putSession({ tokenHash: hashToken(token), accountId: account.id, expiresAt })
+      const ended = await store.trimSessionsOf(account.id, config.maxSessionsPerAccount)
+      for (const tokenHash of ended)
+        ctx.notifier.publish({
+          kind: 'sessions_ended',
+          accountId: account.id,
+          tokenHash,
+          exceptTokenHash: null,
+        })
       return { token, expiresAt, accountId: account.id, vault: toEnclave(vault) }
     },
   )
@@ -110,4 +146,4 @@ export const authRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
       return { ok: true } as const
     },
   )
-}
+})

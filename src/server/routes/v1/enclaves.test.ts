@@ -6,7 +6,7 @@ import {
   type EnclaveKind,
   type ErrorBody,
 } from '../../../shared/protocol'
-import type { SignedIn } from '../../testing/api'
+import { registerBody, type SignedIn } from '../../testing/api'
 import { startTestServer, type TestServer } from '../../testing/harness'
 import { newKeyPair, randomB64, type TestKeyPair } from '../../testing/keys'
 
@@ -68,6 +68,41 @@ async function create(owner: TestKeyPair, options: Parameters<typeof createBody>
   expect(reply.status).toBe(201)
   return reply.body
 }
+
+describe('names', () => {
+  it('keeps handle-sized ids for vaults: no enclave squats a name or tells if it is taken', async () => {
+    const owner = newKeyPair()
+    for (const kind of ['identity', 'invite'] as const) {
+      // A name with an account and a name without one get the same refusal.
+      for (const id of [alice.handle, randomB64(32)]) {
+        const reply = await server.api.request<ErrorBody>('POST', '/v1/enclaves', {
+          token: bob.token,
+          body: createBody(owner, { id, kind }),
+        })
+        expect(reply.status).toBe(400)
+        expect(reply.body.error).toBe('bad_request')
+      }
+    }
+    // So a free name stays free to register.
+    const name = randomB64(32)
+    await server.api.request('POST', '/v1/enclaves', {
+      token: bob.token,
+      body: createBody(owner, { id: name }),
+    })
+    const registered = await server.api.request('POST', '/v1/accounts', {
+      body: registerBody(name, newKeyPair(), randomB64(48)),
+    })
+    expect(registered.status).toBe(201)
+    // Other sizes are open to identities and invites, as before.
+    for (const bytes of [16, 24, 48]) {
+      const created = await server.api.request('POST', '/v1/enclaves', {
+        token: bob.token,
+        body: createBody(owner, { id: randomB64(bytes) }),
+      })
+      expect(created.status).toBe(201)
+    }
+  })
+})
 
 describe('POST /v1/enclaves', () => {
   it('creates identity and invite enclaves at version 1', async () => {

@@ -1,25 +1,26 @@
 // /v1/enclaves: keyed, versioned records. Every write is signed by the enclave's current owner
 // key, and updates are compare-and-swap on `version`, so no update is ever silently lost.
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { fromBase64Url } from '../../../shared/encoding'
 import {
   Enclave,
   EnclaveCreateRequest,
   EnclaveDeleteRequest,
   EnclaveParams,
   EnclaveUpdateRequest,
+  LIMITS,
   Ok,
   enclaveDeletePayload,
   enclaveWritePayload,
 } from '../../../shared/protocol'
 import { authenticate, sessionOf, type Session } from '../../auth'
-import type { RouteOptions } from '../../context'
 import { ApiError, badSignature, notFound, versionConflict } from '../../errors'
 import type { EnclaveRecord } from '../../store/types'
 import { verifySignature } from '../../verify'
 import { toEnclave } from '../../wire'
+import { routePlugin } from '../plugin'
 import { bearer, refusals } from '../schemas'
 
-export const enclaveRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
+export const enclaveRoutes = routePlugin((app, { ctx }) => {
   const { store, now } = ctx
   app.addHook('onRequest', authenticate(ctx.sessions, now))
 
@@ -54,6 +55,13 @@ export const enclaveRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
       const session = sessionOf(request)
       const { id, kind, ownerKey, body, expiresAt, signature } = request.body
       if (kind === 'vault') throw new ApiError('bad_request', 'a vault is created by registering')
+      // Handle-sized ids are the vaults' (id = handle): another enclave there would squat a
+      // name, and its create would tell whether that name has an account.
+      if (fromBase64Url(id).length === LIMITS.handleBytes)
+        throw new ApiError(
+          'bad_request',
+          `an identity or invite id may not be ${LIMITS.handleBytes} bytes: that size is for vaults`,
+        )
       requireFuture(expiresAt)
       // 1. Signed by the owner key it names, at version 1.
       const payload = enclaveWritePayload({ id, kind, version: 1, ownerKey, expiresAt, body })
@@ -170,4 +178,4 @@ export const enclaveRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
       return { ok: true } as const
     },
   )
-}
+})

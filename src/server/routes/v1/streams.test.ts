@@ -5,7 +5,6 @@ import {
   LIMITS,
   streamCreatePayload,
   type ErrorBody,
-  type StreamInfo,
   type StreamPolicy,
 } from '../../../shared/protocol'
 import { readProof, type SignedIn } from '../../testing/api'
@@ -23,15 +22,13 @@ beforeAll(async () => {
 })
 afterAll(() => server.dispose())
 
-describe('POST /v1/streams and GET /v1/streams/:id', () => {
-  it('creates a stream signed by its admin key and shows its policy to any session', async () => {
+describe('POST /v1/streams and POST /v1/streams/:id/info', () => {
+  it('creates a stream signed by its admin key and shows its policy to a read-key holder', async () => {
     const stream = await server.api.createStream(alice.token, {
       permanent: true,
       maxBurnSeconds: 60,
     })
-    const reply = await server.api.request<StreamInfo>('GET', `/v1/streams/${stream.id}`, {
-      token: bob.token,
-    })
+    const reply = await server.api.streamInfo(bob, stream)
     expect(reply.status).toBe(200)
     expect(reply.body).toEqual({
       id: stream.id,
@@ -46,6 +43,51 @@ describe('POST /v1/streams and GET /v1/streams/:id', () => {
       headSeq: 0,
       previousKeys: [],
     })
+  })
+
+  it('shows a non-member nothing, and an unknown stream exactly like a forbidden one', async () => {
+    const stream = await server.api.createStream(alice.token, { permanent: true })
+    await server.api.postMany(alice.token, stream, 2)
+    // The old route, open to any session, is gone.
+    const open = await server.api.request('GET', `/v1/streams/${stream.id}`, { token: bob.token })
+    expect(open.status).toBe(404)
+    expect(JSON.stringify(open.body)).not.toContain(stream.readKey.publicKey)
+
+    const outsider = newKeyPair()
+    const refusals = [
+      // a key the stream never had
+      await server.api.streamInfo(bob, { id: stream.id, readKey: outsider }),
+      // the stream's read key named, but signed by another key
+      await server.api.request<ErrorBody>('POST', `/v1/streams/${stream.id}/info`, {
+        token: bob.token,
+        body: {
+          at: Date.now(),
+          proofs: [
+            { readKey: stream.readKey.publicKey, signature: outsider.sign(Buffer.from('x')) },
+          ],
+        },
+      }),
+      // a proof made for another account
+      await server.api.streamInfo({ ...bob, accountId: alice.accountId }, stream),
+      // a stream that does not exist
+      await server.api.streamInfo(bob, { id: randomB64(16), readKey: outsider }),
+    ]
+    for (const reply of refusals) {
+      expect(reply.status).toBe(404)
+      expect(reply.body).toEqual({ error: 'not_found', message: 'stream not found' })
+    }
+    // A stale proof is refused whatever the stream.
+    const stale = await server.api.streamInfo(bob, stream, { at: Date.now() - 10 * 60_000 })
+    expect(stale.status).toBe(401)
+
+    // A holder of a rotated-out read key still learns the history it needs to catch up.
+    const oldReadKey = stream.readKey
+    expect((await server.api.rotate(alice.token, stream)).status).toBe(200)
+    const byOldKey = await server.api.streamInfo(bob, stream, { keys: [outsider, oldReadKey] })
+    expect(byOldKey.status).toBe(200)
+    expect(byOldKey.body.previousKeys).toEqual([
+      { keyVersion: 1, readKey: oldReadKey.publicKey, untilSeq: 2 },
+    ])
   })
 
   it('refuses a policy not signed by its admin key, and a duplicate id', async () => {
@@ -64,9 +106,7 @@ describe('POST /v1/streams and GET /v1/streams/:id', () => {
     })
     expect(forged.status).toBe(403)
     expect(forged.body.error).toBe('invalid_signature')
-    expect(
-      (await server.api.request('GET', `/v1/streams/${id}`, { token: alice.token })).status,
-    ).toBe(404)
+    expect((await server.api.streamInfo(alice, { id, readKey: newKeyPair() })).status).toBe(404)
 
     const body = { id, policy, signature: admin.sign(streamCreatePayload({ id, policy })) }
     expect(
@@ -154,6 +194,22 @@ describe('POST /v1/streams/:id/shards', () => {
     expect(reply.status).toBe(201)
     const signed = await server.api.post(bob.token, inbox, server.api.shardRequest(inbox))
     expect(signed.status).toBe(400)
+  })
+
+  it('does not tell an inbox poster how many shards the inbox holds', async () => {
+    const inbox = await server.api.createStream(alice.token, { inbox: true })
+    for (let i = 0; i < 3; i++) {
+      const request = server.api.shardRequest(inbox, { key: null })
+      const posted = await server.api.post(bob.token, inbox, request)
+      expect(posted.status).toBe(201)
+      expect(posted.body.seq).toBe(0)
+      const retried = await server.api.post(bob.token, inbox, request)
+      expect(retried.status).toBe(200)
+      expect(retried.body.seq).toBe(0)
+    }
+    // The owner, who holds the read key, sees the real seqs.
+    const fetched = await server.api.fetch(alice, inbox)
+    expect(fetched.body.shards.map((shard) => shard.seq)).toEqual([1, 2, 3])
   })
 
   it('holds burnAt to the stream policy', async () => {
@@ -301,15 +357,44 @@ describe('POST /v1/streams/:id/keys', () => {
     expect(claim.status).toBe(403)
   })
 
+  it('keeps only the newest rotated-out read keys, up to the cap', async () => {
+    const capped = await startTestServer({ maxPreviousReadKeys: 2 })
+    try {
+      const owner = await capped.api.signUp()
+      const stream = await capped.api.createStream(owner.token)
+      const readKeys = [stream.readKey]
+      for (let i = 0; i < 4; i++) {
+        await capped.api.postMany(owner.token, stream, 1)
+        expect((await capped.api.rotate(owner.token, stream)).status).toBe(200)
+        readKeys.push(stream.readKey)
+      }
+      const info = await capped.api.streamInfo(owner, stream)
+      expect(info.body.keyVersion).toBe(5)
+      expect(info.body.previousKeys).toEqual([
+        { keyVersion: 3, readKey: readKeys[2]!.publicKey, untilSeq: 3 },
+        { keyVersion: 4, readKey: readKeys[3]!.publicKey, untilSeq: 4 },
+      ])
+      // The dropped key no longer reads; a kept one reads up to its cap.
+      const dropped = await capped.api.fetch(owner, stream, {
+        proof: readProof(stream, owner.accountId, { key: readKeys[0], keyVersion: 1 }),
+      })
+      expect(dropped.status).toBe(403)
+      const kept = await capped.api.fetch(owner, stream, {
+        proof: readProof(stream, owner.accountId, { key: readKeys[3], keyVersion: 4 }),
+      })
+      expect(kept.body.shards.map((s) => s.seq)).toEqual([1, 2, 3, 4])
+    } finally {
+      await capped.dispose()
+    }
+  })
+
   it('refuses a rotation not signed by the admin key, and a stale key version', async () => {
     const stream = await server.api.createStream(alice.token)
     const impostor = { ...stream, adminKey: newKeyPair() }
     const forged = await server.api.rotate(bob.token, impostor)
     expect(forged.status).toBe(403)
     expect((forged.body as unknown as ErrorBody).error).toBe('invalid_signature')
-    const info = await server.api.request<StreamInfo>('GET', `/v1/streams/${stream.id}`, {
-      token: bob.token,
-    })
+    const info = await server.api.streamInfo(bob, stream)
     expect(info.body.keyVersion).toBe(1)
     expect(info.body.policy.readKey).toBe(stream.readKey.publicKey)
 

@@ -1,11 +1,13 @@
 // /v1/streams: date-ordered shard streams. The server enforces membership by signatures alone:
 // posts by the post key, reads by a read key, rotations by the admin key.
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { fromBase64Url } from '../../../shared/encoding'
+import { createHash } from 'node:crypto'
+import { fromBase64Url, toBase64Url } from '../../../shared/encoding'
 import {
   FetchRequest,
   FetchResponse,
   LIMITS,
+  StreamInfoRequest,
+  streamInfoPayload,
   ShardPostRequest,
   ShardPostResponse,
   StreamCreateRequest,
@@ -17,21 +19,24 @@ import {
   streamRotatePayload,
 } from '../../../shared/protocol'
 import { authenticate, sessionOf } from '../../auth'
-import type { RouteOptions } from '../../context'
 import { ApiError, badSignature, notFound, versionConflict } from '../../errors'
 import { accessAfter, checkReadProof } from '../../read-access'
 import { ReadThroughCache } from '../../read-through-cache'
 import type { ShardRecord, StreamRecord } from '../../store/types'
 import { verifySignature } from '../../verify'
 import { toShard, toStreamInfo } from '../../wire'
+import { routePlugin } from '../plugin'
 import { bearer, refusals } from '../schemas'
+
+/** Verified against where a stream or a named key is unknown: nobody holds its secret. */
+const NO_STREAM_KEY = toBase64Url(createHash('sha256').update('paracord: no such stream').digest())
 
 /** Stream policies kept in memory for the post route: every post checks its stream's. */
 const STREAM_CACHE_ENTRIES = 10_000
 /** Only a backstop should a rotation event from another instance be lost. */
 const STREAM_CACHE_MAX_AGE_MS = 5_000
 
-export const streamRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
+export const streamRoutes = routePlugin((app, { ctx }) => {
   const { store, now } = ctx
   app.addHook('onRequest', authenticate(ctx.sessions, now))
 
@@ -48,7 +53,10 @@ export const streamRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
     if (event.kind === 'rotated') postPolicies.delete(event.stream)
     else if (event.kind === 'resync') postPolicies.clear()
   })
-  app.addHook('onClose', async () => stopListening())
+  app.addHook('onClose', (_instance, done) => {
+    stopListening()
+    done()
+  })
 
   async function existing(id: string): Promise<StreamRecord> {
     const stream = await store.getStream(id)
@@ -56,9 +64,11 @@ export const streamRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
     return stream
   }
 
-  const postReceipt = (shard: ShardRecord) => ({
+  // Anyone signed in may post to an inbox (no post key); its seq would tell them how many
+  // shards the inbox holds, so their receipt says 0.
+  const postReceipt = (shard: ShardRecord, stream: StreamRecord) => ({
     id: shard.id,
-    seq: shard.seq,
+    seq: stream.policy.postKey === null ? 0 : shard.seq,
     receivedAt: shard.receivedAt,
     burnAt: shard.burnAt,
   })
@@ -89,18 +99,41 @@ export const streamRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
     },
   )
 
-  app.get(
-    '/v1/streams/:id',
+  app.post(
+    '/v1/streams/:id/info',
     {
       schema: {
-        summary: 'The stream policy, key version, head seq and key history',
+        summary: 'The stream policy, key version, head seq and key history, to a read-key holder',
         tags: ['streams'],
         security: bearer,
         params: StreamParams,
+        body: StreamInfoRequest,
         response: { 200: StreamInfo, ...refusals },
       },
     },
-    async (request) => toStreamInfo(await existing(request.params.id)),
+    async (request) => {
+      const { at, proofs } = request.body
+      // 1. Fresh, like a read proof.
+      if (Math.abs(now() - at) > LIMITS.readProofSkewMs)
+        throw new ApiError('expired', 'the proof is too old or too far in the future')
+      // 2. A signature by one of the stream's read keys (current or kept from before a
+      //    rotation) for this account. An unknown stream and a stream this account proves no
+      //    key of get the same answer, after the same work.
+      const stream = await store.getStream(request.params.id)
+      const readKeys = new Set(
+        stream === null
+          ? [NO_STREAM_KEY]
+          : [stream.policy.readKey, ...stream.previousKeys.map((k) => k.readKey)],
+      )
+      const accountId = sessionOf(request).accountId
+      const proven = proofs.some(({ readKey, signature }) => {
+        const key = readKeys.has(readKey) ? readKey : NO_STREAM_KEY
+        const payload = streamInfoPayload({ stream: request.params.id, accountId, readKey, at })
+        return verifySignature(key, payload, signature)
+      })
+      if (stream === null || !proven) throw notFound('stream')
+      return toStreamInfo(stream)
+    },
   )
 
   app.post(
@@ -123,11 +156,12 @@ export const streamRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
       if (!verifySignature(stream.policy.adminKey, payload, signature))
         throw badSignature('rotation, by the current admin key')
       // 2. CAS on keyVersion; the old read key keeps reading up to the head seq of now.
-      const result = await store.rotateStreamKeys(stream.id, keyVersion, {
-        postKey,
-        readKey,
-        adminKey,
-      })
+      const result = await store.rotateStreamKeys(
+        stream.id,
+        keyVersion,
+        { postKey, readKey, adminKey },
+        ctx.config.maxPreviousReadKeys,
+      )
       if (result.status === 'version_conflict') throw versionConflict(result.currentVersion)
       if (result.status === 'not_found') throw notFound('stream')
       // 3. Live subscribers on the old key get their backlog up to there, then `revoked`.
@@ -195,12 +229,12 @@ export const streamRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
         case 'id_conflict':
           throw new ApiError('id_conflict', 'this shard id was posted with other content')
         case 'duplicate':
-          return reply.code(200).send(postReceipt(result.shard))
+          return reply.code(200).send(postReceipt(result.shard, stream))
         case 'stored':
           ctx.metrics.shardsStored.inc()
           ctx.sweeper.schedule(result.shard.burnAt)
           ctx.notifier.publish({ kind: 'posted', stream: stream.id, seq: result.shard.seq })
-          return reply.code(201).send(postReceipt(result.shard))
+          return reply.code(201).send(postReceipt(result.shard, stream))
       }
     },
   )
@@ -236,4 +270,4 @@ export const streamRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
       }
     },
   )
-}
+})

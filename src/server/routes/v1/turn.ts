@@ -1,14 +1,13 @@
 // /v1/turn: short-lived TURN credentials in the standard TURN REST scheme (coturn
 // `use-auth-secret`): username = "expiry:user", credential = base64(HMAC-SHA1(secret, username)).
 import { createHmac } from 'node:crypto'
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { TurnCredentials } from '../../../shared/protocol'
 import { authenticate, sessionOf } from '../../auth'
-import type { RouteOptions } from '../../context'
 import { ApiError } from '../../errors'
+import { routePlugin } from '../plugin'
 import { bearer, refusals } from '../schemas'
 
-export const turnRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
+export const turnRoutes = routePlugin((app, { ctx }) => {
   const { config, now } = ctx
   app.get(
     '/v1/turn',
@@ -21,7 +20,7 @@ export const turnRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
         response: { 200: TurnCredentials, ...refusals },
       },
     },
-    async (request) => {
+    (request) => {
       const secret = config.turnSecret
       if (secret === null) throw new ApiError('unavailable', 'this server offers no TURN relay')
       const expiresAtSeconds = Math.floor(now() / 1000) + config.turnTtlSeconds
@@ -35,4 +34,4 @@ export const turnRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
       }
     },
   )
-}
+})

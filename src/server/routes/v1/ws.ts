@@ -1,11 +1,11 @@
 // /v1/ws: live delivery. The socket authenticates with its first frame (live/connection.ts);
 // a plain HTTP GET gets a clear refusal.
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { RouteOptions } from '../../context'
 import { ApiError } from '../../errors'
+import { clientAddress } from '../../limits'
+import { routePlugin } from '../plugin'
 import { refusals } from '../schemas'
 
-export const liveRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
+export const liveRoutes = routePlugin((app, { ctx }) => {
   app.route({
     method: 'GET',
     url: '/v1/ws',
@@ -15,9 +15,18 @@ export const liveRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
       tags: ['live'],
       response: { ...refusals },
     },
-    handler: async () => {
+    // Before the upgrade: an address may hold only so many sockets that have not authenticated.
+    onRequest: (request, _reply, done) => {
+      const admitted = ctx.hub.mayConnect(clientAddress(request))
+      done(
+        admitted
+          ? undefined
+          : new ApiError('rate_limited', 'too many unauthenticated sockets from this address'),
+      )
+    },
+    handler: () => {
       throw new ApiError('bad_request', 'this route speaks WebSocket only')
     },
-    wsHandler: (socket) => ctx.hub.accept(socket),
+    wsHandler: (socket, request) => ctx.hub.accept(socket, clientAddress(request)),
   })
-}
+})

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { schemaVersion } from '../sqlite-migrate'
+import { schemaVersion } from '../../../shared/sqlite-migrations'
 import {
   databaseAtVersion,
   indexNames,

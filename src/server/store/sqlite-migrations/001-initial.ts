@@ -2,9 +2,9 @@
 // carries: no re-encoding on the hot path, and rows read back byte-for-byte as they were given.
 // Times are integer milliseconds since the Unix epoch. Tables are STRICT so a wrong type fails
 // loudly instead of being coerced.
-import type { Migration } from './migration'
+import type { SqliteMigration } from '../../../shared/sqlite-migrations'
 
-export const migration: Migration = {
+export const migration: SqliteMigration = {
   version: 1,
   name: 'initial',
   sql: `

@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import { migrate } from '../sqlite-migrate'
+import { migrate } from '../../../shared/sqlite-migrations'
 import { MIGRATIONS } from './index'
 
 export interface VersionedDatabase {

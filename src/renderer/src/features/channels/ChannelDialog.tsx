@@ -42,7 +42,7 @@ export function CreateChannelDialog({ serverId }: { serverId: string }) {
 
   return (
     <Dialog title="Create a channel" onClose={closeDialog} testId="channel-dialog">
-      <form onSubmit={onSubmit} noValidate>
+      <form onSubmit={(event) => void onSubmit(event)} noValidate>
         {error && (
           <p className="form-error" role="alert">
             {error}
@@ -180,7 +180,7 @@ export function EditChannelDialog({
       onClose={closeDialog}
       testId="channel-dialog"
     >
-      <form onSubmit={onSubmit} noValidate>
+      <form onSubmit={(event) => void onSubmit(event)} noValidate>
         {error && (
           <p className="form-error" role="alert">
             {error}

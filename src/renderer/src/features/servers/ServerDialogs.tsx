@@ -32,7 +32,11 @@ function CreateServerForm({ onDone }: { onDone: () => void }) {
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate aria-labelledby="create-server-heading">
+    <form
+      onSubmit={(event) => void onSubmit(event)}
+      noValidate
+      aria-labelledby="create-server-heading"
+    >
       <h3 id="create-server-heading" className="section-title">
         Create a server
       </h3>
@@ -77,7 +81,11 @@ function JoinServerForm({ onDone }: { onDone: () => void }) {
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate aria-labelledby="join-server-heading">
+    <form
+      onSubmit={(event) => void onSubmit(event)}
+      noValidate
+      aria-labelledby="join-server-heading"
+    >
       <h3 id="join-server-heading" className="section-title">
         Join with an invite
       </h3>

@@ -47,7 +47,7 @@ function ProfileSection() {
       <p className="section-text">
         What members of your servers see. Your account name is @{profile?.name}.
       </p>
-      <form onSubmit={onSubmit} noValidate>
+      <form onSubmit={(event) => void onSubmit(event)} noValidate>
         <TextField
           label="Display name"
           value={displayName}
@@ -104,7 +104,7 @@ function PasswordSection() {
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate aria-labelledby="settings-password">
+    <form onSubmit={(event) => void onSubmit(event)} noValidate aria-labelledby="settings-password">
       <h4 id="settings-password" className="settings__subtitle">
         Change password
       </h4>
@@ -278,7 +278,7 @@ function AccountSection() {
         )}
       </div>
       {confirming && (
-        <form className="settings__danger" onSubmit={onDelete} noValidate>
+        <form className="settings__danger" onSubmit={(event) => void onDelete(event)} noValidate>
           <p>
             <strong>Delete your account for good?</strong> Your keys, your servers' copies on this
             device and your vault on the server are erased. This cannot be undone.

@@ -5,8 +5,8 @@ import type { ChannelInfo, ServerDetails, VoiceParticipant } from '../../../../s
 import { Avatar } from '../../components/Avatar'
 import { Button } from '../../components/Button'
 import { useAuth } from '../../store/auth'
-import { joinVoice, leaveVoice, setDeafened, setMuted } from './call-controller'
 import { describeRoute } from './peer-stats'
+import { voice } from './voice'
 import { useChannelParticipants, useVoice, type PeerView } from './voice-store'
 import { HangUpIcon, HeadphonesIcon, MicIcon } from './voice-icons'
 import './voice.css'
@@ -115,17 +115,21 @@ export function VoicePane({ server, channel }: { server: ServerDetails; channel:
       <div className="voice__controls" role="group" aria-label="Call controls">
         {inCall ? (
           <>
-            <Button className="voice__toggle" aria-pressed={muted} onClick={() => setMuted(!muted)}>
+            <Button
+              className="voice__toggle"
+              aria-pressed={muted}
+              onClick={() => voice.setMuted(!muted)}
+            >
               <MicIcon off={muted} /> Mute
             </Button>
             <Button
               className="voice__toggle"
               aria-pressed={deafened}
-              onClick={() => setDeafened(!deafened)}
+              onClick={() => voice.setDeafened(!deafened)}
             >
               <HeadphonesIcon off={deafened} /> Deafen
             </Button>
-            <Button variant="danger" onClick={() => void leaveVoice()}>
+            <Button variant="danger" onClick={() => void voice.leave()}>
               <HangUpIcon /> Leave call
             </Button>
           </>
@@ -134,7 +138,7 @@ export function VoicePane({ server, channel }: { server: ServerDetails; channel:
             variant="primary"
             busy={joining}
             busyLabel="Joining…"
-            onClick={() => myUserId && void joinVoice(server.id, channel.id, myUserId)}
+            onClick={() => myUserId && void voice.join(server.id, channel.id, myUserId)}
           >
             Join voice
           </Button>

@@ -30,7 +30,7 @@ export function decodeSignal(text: string): SignalEnvelope | null {
   if (sdp !== undefined && typeof sdp !== 'string') return null
   if (candidate !== undefined && (typeof candidate !== 'object' || candidate === null)) return null
   if (type === undefined && candidate === undefined) return null
-  return { gen, data: data as SignalData }
+  return { gen, data }
 }
 
 export type SignalVerdict = 'use' | 'restart' | 'ignore'

@@ -1,11 +1,12 @@
-// Where the servers service reports the identity keys it learns from spines. The accounts side
-// implements it (src/core/peers): it pins a user's key on first sight, remembers it across
-// servers, and reports a changed key itself (the keyChanged event), once.
+// Where the servers service reports the identity keys it learns from spines: the pins of peers'
+// keys. The accounts side implements it (PeerDirectory, src/core/peers): it pins a user's key on
+// first sight, remembers it across servers, and reports a changed key itself (the keyChanged
+// event), once.
 
 /** What a reported key means against the pin: first sight, the pinned key, or a different one. */
 export type KeyObservation = 'new' | 'same' | 'changed'
 
-export interface PeerDirectory {
+export interface PeerKeyPins {
   /**
    * Reports that `userId` signs with `signKey` (Ed25519, base64url), seen at `source`
    * ('spine:<serverId>'). Pins it when the user is new; never replaces a pin.

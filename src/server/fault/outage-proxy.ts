@@ -2,7 +2,7 @@
 // in front of it "restarts", without touching the shared PostgreSQL itself.
 import net from 'node:net'
 
-export class TcpProxy {
+export class OutageProxy {
   private server: net.Server | null = null
   private readonly sockets = new Set<net.Socket>()
 
@@ -11,8 +11,8 @@ export class TcpProxy {
     public port: number,
   ) {}
 
-  static async start(target: { host: string; port: number }): Promise<TcpProxy> {
-    const proxy = new TcpProxy(target, 0)
+  static async start(target: { host: string; port: number }): Promise<OutageProxy> {
+    const proxy = new OutageProxy(target, 0)
     await proxy.listen()
     return proxy
   }

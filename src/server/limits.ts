@@ -1,0 +1,149 @@
+// The per-address and per-handle bookkeeping of the abuse limits. Everything here is in memory
+// and per instance, bounded in size, and driven by an injected clock so it is tested directly.
+import { isIPv6 } from 'node:net'
+
+/**
+ * The client address as the limits count it: an IPv4 address as is, an IPv6 address by its /64
+ * (one host is usually given a whole /64, so counting single addresses would count nothing).
+ */
+export function addressKey(ip: string): string {
+  const bare = ip.replace(/%.*$/, '')
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare)
+  if (mapped) return mapped[1]!
+  if (!isIPv6(bare)) return bare
+  const [head = '', tail] = bare.split('::')
+  const groupsOf = (part: string) =>
+    part === '' ? [] : part.split(':').flatMap((g) => (g.includes('.') ? ['0', '0'] : [g]))
+  const left = groupsOf(head)
+  const right = tail === undefined ? [] : groupsOf(tail)
+  const groups =
+    tail === undefined
+      ? left
+      : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
+  return `${groups
+    .slice(0, 4)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(':')}::/64`
+}
+
+/** Keys remembered per table before the least recently touched are forgotten. */
+const MAX_KEYS = 100_000
+
+/** Deletes the oldest entries of an insertion-ordered map beyond `max`. */
+function trim<K, V>(map: Map<K, V>, max: number): void {
+  for (const key of map.keys()) {
+    if (map.size <= max) return
+    map.delete(key)
+  }
+}
+
+export interface FailureBackoffOptions {
+  /** Failures allowed before each further try must wait. */
+  readonly free: number
+  /** The first wait; it doubles with every further failure. */
+  readonly baseMs: number
+  /** The longest wait: what a third party failing on purpose can impose on the owner. */
+  readonly maxMs: number
+  readonly now: () => number
+  readonly maxKeys?: number
+}
+
+/**
+ * Exponential backoff after repeated failures (failed logins of a handle, or from an address).
+ * Tries made while a key must wait are refused without being judged, so they do not count; a
+ * success clears the key; failures are forgotten after a quiet quarter of an hour (or maxMs).
+ */
+export class FailureBackoff {
+  private readonly entries = new Map<string, { failures: number; lastAt: number }>()
+  private readonly forgetAfterMs: number
+
+  constructor(private readonly options: FailureBackoffOptions) {
+    this.forgetAfterMs = Math.max(15 * 60_000, options.maxMs)
+  }
+
+  /** How long `key` must still wait before its next try; 0: it may try now. */
+  waitMs(key: string): number {
+    const entry = this.entries.get(key)
+    if (!entry) return 0
+    const now = this.options.now()
+    if (now - entry.lastAt >= this.forgetAfterMs) {
+      this.entries.delete(key)
+      return 0
+    }
+    const over = entry.failures - this.options.free
+    if (over < 0) return 0
+    const delay = Math.min(this.options.maxMs, this.options.baseMs * 2 ** Math.min(over, 40))
+    return Math.max(0, entry.lastAt + delay - now)
+  }
+
+  failed(key: string): void {
+    const now = this.options.now()
+    const entry = this.entries.get(key)
+    const failures = entry && now - entry.lastAt < this.forgetAfterMs ? entry.failures + 1 : 1
+    this.entries.delete(key)
+    this.entries.set(key, { failures, lastAt: now })
+    trim(this.entries, this.options.maxKeys ?? MAX_KEYS)
+  }
+
+  succeeded(key: string): void {
+    this.entries.delete(key)
+  }
+}
+
+/**
+ * At most `max` events per key in each fixed window of `windowMs` (registrations per address
+ * per hour): small state, and a key's count resets when its window ends.
+ */
+export class WindowCounter {
+  private readonly windows = new Map<string, { startedAt: number; count: number }>()
+
+  constructor(
+    private readonly options: {
+      readonly max: number
+      readonly windowMs: number
+      readonly now: () => number
+      readonly maxKeys?: number
+    },
+  ) {}
+
+  /** Counts one event of `key`; answers how long it must wait when over (0: it is allowed). */
+  hit(key: string): number {
+    const now = this.options.now()
+    let window = this.windows.get(key)
+    if (!window || now - window.startedAt >= this.options.windowMs) {
+      this.windows.delete(key)
+      window = { startedAt: now, count: 0 }
+      this.windows.set(key, window)
+      trim(this.windows, this.options.maxKeys ?? MAX_KEYS)
+    }
+    if (window.count >= this.options.max) return window.startedAt + this.options.windowMs - now
+    window.count++
+    return 0
+  }
+}
+
+/** Things held per key at once (WebSockets per address, per session, per account). */
+export class ConcurrencyCount {
+  private readonly counts = new Map<string, number>()
+
+  count(key: string): number {
+    return this.counts.get(key) ?? 0
+  }
+
+  /** Takes one unit for `key` unless it already holds `max`; true when taken. */
+  tryAcquire(key: string, max: number): boolean {
+    const count = this.count(key)
+    if (count >= max) return false
+    this.counts.set(key, count + 1)
+    return true
+  }
+
+  release(key: string): void {
+    const count = this.count(key)
+    if (count <= 1) this.counts.delete(key)
+    else this.counts.set(key, count - 1)
+  }
+}
+
+/** The request's client address as the limits count it (X-Forwarded-For per --trust-proxy). */
+export const clientAddress = (request: { readonly ip: string }): string => addressKey(request.ip)

@@ -1,0 +1,48 @@
+// The embedded backend runs in a process of its own (src/server/embedded.ts); its host's
+// supervisor (src/core/backend-process.ts) starts it with the environment below and the two
+// exchange these messages over the process's IPC channel (Node's `process.send` or Electron's
+// `parentPort`).
+
+/** The environment the backend's process is started with. */
+export const EMBEDDED_BACKEND_ENV = {
+  /** The folder whose server.db it serves (absolute). */
+  dataDir: 'PARACORD_EMBEDDED_DATA',
+  /** The port to listen on, 127.0.0.1 only; 0 for a free one. */
+  port: 'PARACORD_EMBEDDED_PORT',
+} as const
+
+/** From the backend to its host: where it listens, or why it could not start. */
+export type EmbeddedBackendReport =
+  | { readonly type: 'listening'; readonly url: string; readonly port: number }
+  | { readonly type: 'failed'; readonly message: string }
+
+/** From the host to the backend: finish what is in flight, close the store, exit. */
+export interface EmbeddedBackendCommand {
+  readonly type: 'stop'
+}
+
+export function parseEmbeddedBackendReport(value: unknown): EmbeddedBackendReport | null {
+  if (typeof value !== 'object' || value === null) return null
+  const message = value as Record<string, unknown>
+  if (
+    message.type === 'listening' &&
+    typeof message.url === 'string' &&
+    typeof message.port === 'number' &&
+    Number.isInteger(message.port) &&
+    message.port > 0 &&
+    message.port < 65_536 &&
+    message.url === `http://127.0.0.1:${message.port}`
+  ) {
+    return { type: 'listening', url: message.url, port: message.port }
+  }
+  if (message.type === 'failed' && typeof message.message === 'string') {
+    return { type: 'failed', message: message.message }
+  }
+  return null
+}
+
+export function isEmbeddedBackendCommand(value: unknown): value is EmbeddedBackendCommand {
+  return (
+    typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'stop'
+  )
+}
