@@ -295,8 +295,7 @@ export function parseCommandLine(
   const trustProxy = parseTrustProxy(pick(values['trust-proxy'], 'PARACORD_TRUST_PROXY'))
   const metricsToken = pick(values['metrics-token'], 'PARACORD_METRICS_TOKEN') ?? null
   const metricsPort =
-    integer(pick(values['metrics-port'], 'PARACORD_METRICS_PORT'), 'metrics-port', 0, 65535) ??
-    null
+    integer(pick(values['metrics-port'], 'PARACORD_METRICS_PORT'), 'metrics-port', 0, 65535) ?? null
   const tlsCert = pick(values['tls-cert'], 'PARACORD_TLS_CERT') ?? null
   const tlsKey = pick(values['tls-key'], 'PARACORD_TLS_KEY') ?? null
   if ((tlsCert === null) !== (tlsKey === null))

@@ -69,7 +69,9 @@ describe.skipIf(!hasOpenssl)('TLS', () => {
 
   it('serves the WebSocket over WSS', async () => {
     const account = await registerAndLogin()
-    const socket = new WebSocket(`${server.url.replace('https:', 'wss:')}/v1/ws`, { ca: cert })
+    const url = `${server.url.replace(/^https:/, 'wss:')}/v1/ws`
+    expect(url).toMatch(/^wss:/)
+    const socket = new WebSocket(url, { ca: cert })
     await new Promise((resolve, reject) => {
       socket.once('open', resolve)
       socket.once('error', reject)

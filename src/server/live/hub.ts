@@ -84,9 +84,15 @@ export class LiveHub {
       admit: (connection, session) => {
         // 1. Over a cap: refused; the socket keeps counting as pending until it closes.
         if (this.perSession.count(session.tokenHash) >= options.maxSocketsPerSession)
-          return this.refused('session', `at most ${options.maxSocketsPerSession} sockets per session`)
+          return this.refused(
+            'session',
+            `at most ${options.maxSocketsPerSession} sockets per session`,
+          )
         if (!this.perAccount.tryAcquire(session.accountId, options.maxSocketsPerAccount))
-          return this.refused('account', `at most ${options.maxSocketsPerAccount} sockets per account`)
+          return this.refused(
+            'account',
+            `at most ${options.maxSocketsPerAccount} sockets per account`,
+          )
         // 2. From the address's budget to the session's and the account's.
         this.perSession.tryAcquire(session.tokenHash, Infinity)
         this.pending.release(connection.address)
@@ -148,6 +154,8 @@ export class LiveHub {
 
   /** `feed` read new shards into its ring: it is now the most recent; the oldest beyond the cap drop theirs. */
   private ringGrew(feed: StreamFeed): void {
+    // A feed that ended while it was reading keeps nothing.
+    if (this.feeds.get(feed.id) !== feed) return feed.dropRing()
     this.rings.delete(feed.id)
     this.rings.set(feed.id, feed)
     for (const [id, oldest] of this.rings) {
