@@ -48,6 +48,7 @@ const allowed: [file: string, source: string][] = [
   ['src/cli/x.ts', "import { ParacordCore } from '../core/paracord-core'"],
   ['src/renderer/src/x.tsx', "import type { ParacordApi } from '../../shared/api'"],
   ['src/server/routes/x.ts', "import { LIMITS } from '../../shared/protocol'"],
+  ['src/shared/x.ts', "import type { OptionsType } from '@zxcvbn-ts/core'"],
 ]
 
 describe('import boundaries', () => {

@@ -81,10 +81,11 @@ async function main() {
       new TextEncoder().encode(JSON.stringify({ identity: 'x'.repeat(2000) })),
       (await deriveLoginSecrets('correct horse battery staple', salt, DEFAULT_KDF)).vaultKey,
       handle,
+      1,
     )
     const unlockStarted = performance.now()
     const secrets = await deriveLoginSecrets('correct horse battery staple', salt, DEFAULT_KDF)
-    openVault(sealed, secrets.vaultKey, handle)
+    openVault(sealed, secrets.vaultKey, handle, 1)
     const unlockMs = performance.now() - unlockStarted
     cache.close()
 

@@ -24,6 +24,8 @@ const MESSAGES = Number(process.env.BENCH_LOOP_MESSAGES ?? 1_000)
 /** Messages sent per second; below the server's default limit of 1,200 requests a minute. */
 const RATE = Number(process.env.BENCH_LOOP_RATE ?? 15)
 const WARM_UP = 50
+/** A message not acknowledged by then fails the run (instead of hanging it). */
+const ACK_TIMEOUT_MS = 60_000
 const RESOLUTION_MS = 10
 
 /** Resolves once the backend acknowledged the message (it may already have when sendMessage returns). */
@@ -34,18 +36,24 @@ async function sendAcknowledged(
   text: string,
 ): Promise<void> {
   let stop = () => {}
-  const acknowledged = new Promise<void>((resolve) => {
+  let timer: NodeJS.Timeout | undefined
+  const acknowledged = new Promise<void>((resolve, reject) => {
     stop = core.on('messagesChanged', (event) => {
       if (event.messages.some((m: MessageInfo) => m.text === text && m.delivery === 'sent')) {
         resolve()
       }
     })
+    timer = setTimeout(
+      () => reject(new Error(`"${text.trim()}" not acknowledged within ${ACK_TIMEOUT_MS} ms`)),
+      ACK_TIMEOUT_MS,
+    )
   })
   try {
     const message = await core.sendMessage({ serverId, channelId, text })
     if (message.delivery !== 'sent') await acknowledged
   } finally {
     stop()
+    clearTimeout(timer)
   }
 }
 

@@ -1,7 +1,7 @@
 // The real thing: a backend on a free port with a temporary database, and the `paracord` binary
 // run as a child process for two people, each with a profile folder of their own.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -163,6 +163,25 @@ describe('paracord CLI against a real backend', { timeout: 180_000 }, () => {
     expect(await succeeds('alice', ['register', 'alice'])).toContain('Registered alice')
     expect(await succeeds('bob', ['register', 'bob'])).toContain('Registered bob')
     expect(await succeeds('alice', ['whoami'])).toMatch(/^name: +alice$/m)
+  })
+
+  it('refuses a weak password with the reason, and registers nothing', async () => {
+    const carol = join(root, 'carol')
+    for (const weak of ['x', 'password1']) {
+      const result = await paracord('bob', ['--data', carol, 'register', 'carol'], {
+        password: weak,
+      })
+      expect(result.code).toBe(1)
+      expect(result.stdout).toBe('')
+      expect(result.stderr).toMatch(/^paracord: The password is too (short|easy to guess)\b.*\n$/)
+    }
+    expect(existsSync(join(carol, 'profiles'))).toBe(false)
+    // The backend never heard of carol: the name is still free.
+    const strong = await paracord('bob', ['--data', carol, 'register', 'carol'], {
+      password: 'amber falcon tide',
+    })
+    expect(strong.stderr).toBe('')
+    expect(strong.stdout).toContain('Registered carol')
   })
 
   it('refuses a name already taken', async () => {

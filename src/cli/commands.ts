@@ -30,7 +30,8 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec & { short?: stri
   server: {
     type: 'string',
     value: 'URL',
-    description: 'backend address or "local" (default $PARACORD_SERVER or http://127.0.0.1:8443)',
+    description:
+      'backend address (https://, or http:// on this machine) or "local" (default $PARACORD_SERVER or http://127.0.0.1:8443)',
   },
   json: { type: 'boolean', description: 'print one JSON object per line' },
   help: { type: 'boolean', short: 'h', description: 'show help (for a command: its details)' },

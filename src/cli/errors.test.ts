@@ -25,6 +25,11 @@ describe('describeError', () => {
     expect(describeError(new ParacordError('invite_invalid', 'x'), context)).toContain('expired')
   })
 
+  it('says why a password is refused in the core’s own words', () => {
+    const reason = 'The password is too easy to guess. This is a commonly used password.'
+    expect(describeError(new ParacordError('weak_password', reason), context)).toBe(reason)
+  })
+
   it('keeps the core’s details where they say what went wrong', () => {
     expect(
       describeError(new ParacordError('forbidden', 'only admins may create channels'), context),

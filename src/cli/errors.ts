@@ -50,13 +50,19 @@ function plainWords(code: ApiErrorCode, context: ErrorContext): string | null {
       return 'that invite is not valid: it may be mistyped, expired, used up or revoked'
     case 'rate_limited':
       return 'the backend is receiving too many requests from you: wait a minute and try again'
+    case 'vault_rollback':
+      return `${backendName(context)} sent an older copy of this account's vault than this device has seen; it was refused and nothing was changed (the backend may be faulty or hostile)`
     default:
       return null
   }
 }
 
+/** Codes whose core message is written for people and stands alone (as the window shows it). */
+const OWN_WORDS: ReadonlySet<ApiErrorCode> = new Set(['weak_password'])
+
 const PREFIXES: Partial<Record<ApiErrorCode, string>> = {
   invalid_input: 'invalid input',
+  weak_password: 'the password is too easy to guess',
   not_found: 'not found',
   forbidden: 'not allowed',
   conflict: 'conflict',
@@ -84,6 +90,7 @@ export function describeError(error: unknown, context: ErrorContext): string {
   if (code !== null) {
     const fixed = plainWords(code, context)
     if (fixed !== null) text = fixed
+    else if (OWN_WORDS.has(code) && message !== '') text = message
     else text = message === '' ? PREFIXES[code]! : `${PREFIXES[code]}: ${message}`
   } else {
     text = message === '' ? 'unexpected failure' : message

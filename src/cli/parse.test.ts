@@ -226,11 +226,15 @@ describe('parseCommand: bad usages', () => {
     [['servers', '--data'], '--data needs a value (DIR)'],
     [
       ['servers', '--server', 'localhost:8443'],
-      '--server "localhost:8443" must start with http:// or https://',
+      '--server must be an http:// or https:// URL; got "localhost:8443"',
     ],
     [
       ['servers', '--server', 'not a url'],
-      '--server "not a url" is not a URL (e.g. http://127.0.0.1:8443)',
+      '--server must be a URL like http://127.0.0.1:8443; got "not a url"',
+    ],
+    [
+      ['servers', '--server', 'http://chat.example.org'],
+      '--server must use https:// for a backend on another machine (plain http:// only for 127.0.0.1, ::1 or localhost); got "http://chat.example.org"',
     ],
     [['--voice'], '--voice needs a command'],
   ])('%j → %s', (argv, message) => {
@@ -245,7 +249,10 @@ describe('parseCommand: bad usages', () => {
 
   it('rejects a bad PARACORD_SERVER from the environment too', () => {
     expect(usage(['servers'], { PARACORD_SERVER: 'ftp://x' })).toBe(
-      '--server "ftp://x" must start with http:// or https://',
+      '--server must be an http:// or https:// URL; got "ftp://x"',
+    )
+    expect(usage(['servers'], { PARACORD_SERVER: 'http://10.0.0.5:8443' })).toMatch(
+      /^--server must use https:\/\//,
     )
   })
 })

@@ -1,6 +1,7 @@
 // argv → a typed Command, or a UsageError saying what is wrong. Pure: reads only its arguments
 // (the environment is passed in), so every usage rule is unit-tested without running anything.
 import { parseArgs } from 'node:util'
+import { parseServerUrl, ServerUrlError } from '../core/net/server-url'
 import { BURN_SECONDS_MAX, BURN_SECONDS_MIN } from '../shared/api'
 import {
   COMMAND_GROUPS,
@@ -301,18 +302,16 @@ function parseInteger(
   return value
 }
 
+/** The core's one rule for backend URLs (plain http:// on this machine only), said up front. */
 function checkServerUrl(url: string): string | null {
   if (url === LOCAL_SERVER) return null
-  let parsed: URL
   try {
-    parsed = new URL(url)
-  } catch {
-    return `--server "${url}" is not a URL (e.g. http://127.0.0.1:8443)`
+    parseServerUrl(url, '--server')
+    return null
+  } catch (error) {
+    if (error instanceof ServerUrlError) return error.message
+    throw error
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    return `--server "${url}" must start with http:// or https://`
-  }
-  return null
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

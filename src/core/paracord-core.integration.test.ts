@@ -7,6 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { BEFORE_LOCK_TIMEOUT_MS } from './account/account-service'
+import { TEST_PASSWORD } from './account/test-passwords'
 import { TEST_KDF } from './crypto/test-kdf'
 import { createParacordCore, type ParacordCore } from './paracord-core'
 import { startBackend, type Backend } from './sync/test-world'
@@ -45,7 +46,7 @@ function open(member: Pick<Member, 'dataDir' | 'errors' | 'clockShift'>): Promis
 
 async function register(name: string): Promise<Member> {
   const dataDir = mkdtempSync(join(backend.dir, `${name}-`))
-  const member = { name, password: `${name} password`, dataDir, errors: [], clockShift: 0 }
+  const member = { name, password: TEST_PASSWORD, dataDir, errors: [], clockShift: 0 }
   const core = await open(member)
   const state = await core.register({ name, password: member.password })
   return Object.assign(member, { core, userId: state.userId! })

@@ -17,6 +17,7 @@ import { loadSodium } from './crypto'
 import { spineReady } from './spine'
 import { AccountService } from './account'
 import { CoreEvents } from './events'
+import { parseServerUrl, ServerUrlError } from './net/server-url'
 import { PeerDirectory } from './peers'
 import { SessionServices } from './session-services'
 import type { UnlockedSession } from './session'
@@ -41,9 +42,20 @@ export interface ParacordCore extends ParacordApi {
 }
 
 export async function createParacordCore(options: ParacordCoreOptions): Promise<ParacordCore> {
+  requireServerUrl(options.serverUrl)
   await loadSodium()
   await spineReady()
   return new Core(options)
+}
+
+/** Whatever host made the options, the core talks to no backend the URL rule refuses. */
+function requireServerUrl(text: string): void {
+  try {
+    parseServerUrl(text, 'The server URL')
+  } catch (error) {
+    if (error instanceof ServerUrlError) throw new ParacordError('invalid_input', error.message)
+    throw error
+  }
 }
 
 class Core implements ParacordCore {

@@ -4,6 +4,8 @@
 /** Stable codes the UI maps to plain words; every transport carries { code, message }. */
 export const API_ERROR_CODES = [
   'invalid_input',
+  /** A new password (registration, password change) is too easy to guess; the message says why. */
+  'weak_password',
   'wrong_password',
   'unknown_account',
   'name_taken',
@@ -15,6 +17,8 @@ export const API_ERROR_CODES = [
   'conflict',
   'invite_invalid',
   'rate_limited',
+  /** The backend offered an older vault than this device has seen, or one relabelled; refused. */
+  'vault_rollback',
   'internal',
 ] as const
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number]

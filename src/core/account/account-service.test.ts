@@ -8,6 +8,8 @@ import { toBase64Url } from '../../shared/encoding'
 import { enclaveWritePayload } from '../../shared/protocol'
 import {
   deriveLoginSecrets,
+  exportIdentity,
+  generateIdentity,
   loadSodium,
   loginHandle,
   newSalt,
@@ -17,7 +19,7 @@ import {
 import { TEST_KDF } from '../crypto/test-kdf'
 import { StoreClient } from '../net/http-client'
 import type { UnlockedSession } from '../session'
-import type { VaultData } from '../vault-model'
+import { DEFAULT_SETTINGS, type VaultData } from '../vault-model'
 import {
   cleanUp,
   deadUrl,
@@ -27,6 +29,9 @@ import {
   uniqueName,
   type Device,
 } from './test-kit'
+import { startHostileBackend, type HostileBackend } from './test-hostile-backend'
+import { NEW_TEST_PASSWORD, TEST_PASSWORD } from './test-passwords'
+import { sealVaultData, signVaultWrite } from './vault-io'
 
 const devices: Device[] = []
 const device = (url: string, dataDir?: string, options?: Parameters<typeof newDevice>[2]) => {
@@ -35,9 +40,12 @@ const device = (url: string, dataDir?: string, options?: Parameters<typeof newDe
   return made
 }
 
+const hostiles: HostileBackend[] = []
+
 afterEach(async () => {
   vi.useRealTimers()
   await cleanUp(devices.splice(0))
+  await Promise.all(hostiles.splice(0).map((hostile) => hostile.close()))
 })
 
 const codeOf = async (promise: Promise<unknown>) => {
@@ -61,7 +69,7 @@ describe('register, lock and unlock', () => {
     const backend = await startBackend()
     const phone = device(backend.url)
     const name = uniqueName('Alice')
-    const session = await phone.account.register(name, 'correct horse')
+    const session = await phone.account.register(name, TEST_PASSWORD)
 
     expect(phone.account.authState()).toEqual({
       status: 'unlocked',
@@ -78,7 +86,7 @@ describe('register, lock and unlock', () => {
     const profileFile = join(folder, 'profile.json')
     expect(statSync(profileFile).mode & 0o777).toBe(0o600)
     const text = readFileSync(profileFile, 'utf8')
-    expect(text).not.toContain('correct horse')
+    expect(text).not.toContain(TEST_PASSWORD)
     expect(text).not.toContain(session.vault().cacheKey)
     expect(existsSync(join(folder, 'cache.db'))).toBe(true)
 
@@ -89,7 +97,7 @@ describe('register, lock and unlock', () => {
     })
     await backend.stop()
 
-    const again = await phone.account.unlock('correct horse')
+    const again = await phone.account.unlock(TEST_PASSWORD)
     expect(again.userId).toBe(session.userId)
     expect(again.cache.getValue('draft')).toEqual({ text: 'hello while online' })
     await phone.account.settled()
@@ -100,14 +108,14 @@ describe('register, lock and unlock', () => {
     const backend = await startBackend()
     const first = device(backend.url)
     const name = uniqueName()
-    await first.account.register(name, 'pw')
+    await first.account.register(name, TEST_PASSWORD)
     await first.account.lock()
 
     const restarted = device(backend.url, first.dataDir)
     expect(restarted.account.authState()).toMatchObject({ status: 'locked', name })
     expect(restarted.account.profiles.list().map((p) => p.name)).toEqual([name])
     expect(restarted.account.profiles.findByName(name)?.serverUrl).toBe(backend.url)
-    await restarted.account.unlock('pw')
+    await restarted.account.unlock(TEST_PASSWORD)
     expect(restarted.account.authState().status).toBe('unlocked')
   })
 
@@ -115,7 +123,7 @@ describe('register, lock and unlock', () => {
     const backend = await startBackend()
     const laptop = device(backend.url)
     const name = uniqueName()
-    const first = await laptop.account.register(name, 'pw')
+    const first = await laptop.account.register(name, TEST_PASSWORD)
     const id = serverId()
     await first.updateVault((vault) => ({
       ...withServer(id)(vault),
@@ -123,7 +131,7 @@ describe('register, lock and unlock', () => {
     }))
 
     const phone = device(backend.url)
-    const second = await phone.account.login(name.toUpperCase(), 'pw')
+    const second = await phone.account.login(name.toUpperCase(), TEST_PASSWORD)
     expect(second.userId).toBe(first.userId)
     expect(second.accountId).toBe(first.accountId)
     expect(second.vault()).toEqual(first.vault())
@@ -137,7 +145,7 @@ describe('refusals', () => {
     const backend = await startBackend()
     const laptop = device(backend.url)
     const name = uniqueName()
-    await laptop.account.register(name, 'right')
+    await laptop.account.register(name, TEST_PASSWORD)
     await laptop.account.lock()
 
     const phone = device(backend.url)
@@ -147,24 +155,28 @@ describe('refusals', () => {
 
     expect(await codeOf(laptop.account.unlock('wrong'))).toBe('wrong_password')
     expect(laptop.account.authState().status).toBe('locked')
-    await laptop.account.unlock('right')
+    await laptop.account.unlock(TEST_PASSWORD)
   })
 
   it('cannot tell an unknown name from a wrong password online; offline it knows no account', async () => {
     const backend = await startBackend()
     const phone = device(backend.url)
-    const unknown = await failure(phone.account.login(uniqueName('nobody'), 'pw'))
+    const unknown = await failure(phone.account.login(uniqueName('nobody'), TEST_PASSWORD))
     // Deliberately the same answer as a wrong password: names cannot be enumerated.
     expect(unknown).toMatchObject({ code: 'wrong_password', message: 'Wrong name or password' })
 
-    const offline = await failure(phone.account.unlock('pw'))
+    const offline = await failure(phone.account.unlock(TEST_PASSWORD))
     expect(offline).toMatchObject({ code: 'unknown_account', message: 'No account on this device' })
   })
 
   it('says server_unreachable when the backend is down during login or register', async () => {
     const phone = device(await deadUrl())
-    expect(await codeOf(phone.account.login(uniqueName(), 'pw'))).toBe('server_unreachable')
-    expect(await codeOf(phone.account.register(uniqueName(), 'pw'))).toBe('server_unreachable')
+    expect(await codeOf(phone.account.login(uniqueName(), TEST_PASSWORD))).toBe(
+      'server_unreachable',
+    )
+    expect(await codeOf(phone.account.register(uniqueName(), TEST_PASSWORD))).toBe(
+      'server_unreachable',
+    )
     expect(phone.account.authState().status).toBe('signed_out')
     expect(phone.account.profiles.list()).toEqual([])
   })
@@ -172,9 +184,9 @@ describe('refusals', () => {
   it('says name_taken for a name in use, and writes nothing', async () => {
     const backend = await startBackend()
     const name = uniqueName()
-    await device(backend.url).account.register(name, 'pw')
+    await device(backend.url).account.register(name, TEST_PASSWORD)
     const other = device(backend.url)
-    const error = await failure(other.account.register(name.toUpperCase(), 'other'))
+    const error = await failure(other.account.register(name.toUpperCase(), NEW_TEST_PASSWORD))
     expect(error).toMatchObject({ code: 'name_taken' })
     expect(other.account.authState().status).toBe('signed_out')
     expect(other.account.profiles.list()).toEqual([])
@@ -183,14 +195,104 @@ describe('refusals', () => {
   it('says invalid_input with the reason for a bad name', async () => {
     const backend = await startBackend()
     const phone = device(backend.url)
-    const short = await failure(phone.account.register('ab', 'pw'))
+    const short = await failure(phone.account.register('ab', TEST_PASSWORD))
     expect(short).toMatchObject({ code: 'invalid_input' })
     expect((short as Error).message).toContain('at least 3')
-    const spaced = await failure(phone.account.register('no spaces', 'pw'))
+    const spaced = await failure(phone.account.register('no spaces', TEST_PASSWORD))
     expect(spaced).toMatchObject({ code: 'invalid_input' })
     expect((spaced as Error).message).toContain('letters, digits')
-    expect(await codeOf(phone.account.login('x'.repeat(40), 'pw'))).toBe('invalid_input')
+    expect(await codeOf(phone.account.login('x'.repeat(40), TEST_PASSWORD))).toBe('invalid_input')
     expect(phone.account.profiles.list()).toEqual([])
+  })
+})
+
+/**
+ * An account made the way register() did before weak passwords were refused: the backend
+ * cannot tell, so existing accounts with a weak password must still log in and unlock.
+ */
+async function registerWithoutTheRule(url: string, name: string, password: string) {
+  await loadSodium()
+  const handle = loginHandle(name)
+  const salt = await newSalt()
+  const secrets = await deriveLoginSecrets(password, salt, TEST_KDF)
+  const identity = generateIdentity()
+  const vault: VaultData = {
+    v: 1,
+    userId: identity.userId,
+    identity: exportIdentity(identity),
+    cacheKey: toBase64Url(randomKey()),
+    profile: { displayName: name, status: '' },
+    settings: { ...DEFAULT_SETTINGS },
+    servers: {},
+  }
+  const ownerKey = toBase64Url(secrets.loginKeys.publicKey)
+  const body = sealVaultData(vault, secrets.vaultKey, handle, 1)
+  const signature = signVaultWrite(
+    { handle, version: 1, ownerKey, body },
+    secrets.loginKeys.privateKey,
+  )
+  await new StoreClient({ baseUrl: url }).register({
+    handle,
+    loginPublicKey: ownerKey,
+    salt: toBase64Url(salt),
+    kdf: TEST_KDF,
+    vault: { body, signature },
+  })
+}
+
+describe('weak passwords', () => {
+  it('refuses one at registration with weak_password and the reason, and sends nothing', async () => {
+    const backend = await startBackend()
+    const phone = device(backend.url)
+    const name = uniqueName('carol')
+    for (const weak of ['p', 'password1', '12345678', `${name}2024`]) {
+      const error = await failure(phone.account.register(name, weak))
+      expect(error, weak).toMatchObject({ code: 'weak_password' })
+      expect((error as Error).message).toMatch(/^The password is too (short|easy to guess)/)
+    }
+    expect(phone.account.authState().status).toBe('signed_out')
+    expect(phone.account.profiles.list()).toEqual([])
+    expect(phone.states).toEqual([])
+    // The backend never heard of the name: it is still free.
+    await phone.account.register(name, TEST_PASSWORD)
+  })
+
+  it('refuses one as the new password, and the old password goes on working', async () => {
+    const backend = await startBackend()
+    const laptop = device(backend.url)
+    const name = uniqueName()
+    const session = await laptop.account.register(name, TEST_PASSWORD)
+    const before = laptop.account.profiles.read(session.handle)!
+
+    const error = await failure(laptop.account.changePassword(TEST_PASSWORD, 'password1'))
+    expect(error).toMatchObject({
+      code: 'weak_password',
+      message:
+        'The password is too easy to guess. This is a commonly used password. Add more words that are less common.',
+    })
+    expect(laptop.account.profiles.read(session.handle)).toEqual(before)
+    await session.updateVault((vault) => vault)
+
+    await laptop.account.lock()
+    await laptop.account.unlock(TEST_PASSWORD)
+    const phone = device(backend.url)
+    expect(await codeOf(phone.account.login(name, 'password1'))).toBe('wrong_password')
+    await phone.account.login(name, TEST_PASSWORD)
+  })
+
+  it('still logs in and unlocks an account whose password predates the rule', async () => {
+    const backend = await startBackend()
+    const name = uniqueName()
+    await registerWithoutTheRule(backend.url, name, 'pw')
+    const phone = device(backend.url)
+    const session = await phone.account.login(name, 'pw')
+    expect(session.vault().profile.displayName).toBe(name)
+    await phone.account.lock()
+    await phone.account.unlock('pw')
+    expect(phone.account.authState().status).toBe('unlocked')
+    // A password change moves it onto a strong password.
+    await phone.account.changePassword('pw', NEW_TEST_PASSWORD)
+    await device(backend.url).account.login(name, NEW_TEST_PASSWORD)
   })
 })
 
@@ -201,7 +303,7 @@ describe('damaged data', () => {
     const name = uniqueName()
     const handle = loginHandle(name)
     const salt = await newSalt()
-    const secrets = await deriveLoginSecrets('pw', salt, TEST_KDF)
+    const secrets = await deriveLoginSecrets(TEST_PASSWORD, salt, TEST_KDF)
     const ownerKey = toBase64Url(secrets.loginKeys.publicKey)
     const body = toBase64Url(randomKey()) // not a vault sealed under the vault key
     const signature = signPayloadB64(
@@ -223,7 +325,7 @@ describe('damaged data', () => {
       vault: { body, signature },
     })
     const phone = device(backend.url)
-    const damaged = await failure(phone.account.login(name, 'pw'))
+    const damaged = await failure(phone.account.login(name, TEST_PASSWORD))
     expect(damaged).toMatchObject({ code: 'internal' })
     expect((damaged as Error).message).toContain('vault is damaged')
     expect(phone.account.authState().status).toBe('signed_out')
@@ -233,10 +335,10 @@ describe('damaged data', () => {
   it('rebuilds a cache that does not open with the vault key instead of locking the user out', async () => {
     const backend = await startBackend()
     const phone = device(backend.url)
-    const session = await phone.account.register(uniqueName(), 'pw')
+    const session = await phone.account.register(uniqueName(), TEST_PASSWORD)
     await phone.account.lock()
     writeFileSync(phone.account.profiles.cachePathOf(session.handle), 'not a database')
-    const again = await phone.account.unlock('pw')
+    const again = await phone.account.unlock(TEST_PASSWORD)
     again.cache.setValue('k', 1)
     expect(again.cache.getValue('k')).toBe(1)
     expect(phone.errors).toHaveLength(1)
@@ -249,7 +351,7 @@ describe('lock', () => {
     await loadSodium()
     const backend = await startBackend()
     const phone = device(backend.url)
-    const session = await phone.account.register(uniqueName(), 'pw')
+    const session = await phone.account.register(uniqueName(), TEST_PASSWORD)
     const signSecret = session.identity.signing.privateKey
     const boxSecret = session.identity.box.privateKey
     const vault = session.vault()
@@ -272,21 +374,21 @@ describe('lock', () => {
       expect(call).toThrow(expect.objectContaining({ code: 'locked' }))
     expect(await codeOf(session.updateVault((v) => v))).toBe('locked')
     expect(await codeOf(session.ensureOnline())).toBe('locked')
-    expect(await codeOf(phone.account.changePassword('pw', 'new'))).toBe('locked')
-    expect(await codeOf(phone.account.deleteAccount('pw'))).toBe('locked')
+    expect(await codeOf(phone.account.changePassword(TEST_PASSWORD, 'new'))).toBe('locked')
+    expect(await codeOf(phone.account.deleteAccount(TEST_PASSWORD))).toBe('locked')
   })
 
   it('locks the unlocked account when another one registers on the device', async () => {
     const backend = await startBackend()
     const phone = device(backend.url)
-    const first = await phone.account.register(uniqueName(), 'pw')
+    const first = await phone.account.register(uniqueName(), TEST_PASSWORD)
     const secret = first.identity.signing.privateKey
-    const second = await phone.account.register(uniqueName(), 'pw2')
+    const second = await phone.account.register(uniqueName(), NEW_TEST_PASSWORD)
     expect(secret.every((byte) => byte === 0)).toBe(true)
     expect(phone.account.authState()).toMatchObject({ status: 'unlocked', userId: second.userId })
     expect(phone.account.profiles.list()).toHaveLength(2)
     await phone.account.lock()
-    await phone.account.unlock('pw2')
+    await phone.account.unlock(NEW_TEST_PASSWORD)
     expect(phone.account.current().userId).toBe(second.userId)
   })
 
@@ -301,13 +403,13 @@ describe('change password', () => {
     const backend = await startBackend()
     const laptop = device(backend.url)
     const name = uniqueName()
-    const session = await laptop.account.register(name, 'old secret')
+    const session = await laptop.account.register(name, TEST_PASSWORD)
     const oldProfile = laptop.account.profiles.read(session.handle)!
 
-    expect(await codeOf(laptop.account.changePassword('not it', 'new secret'))).toBe(
+    expect(await codeOf(laptop.account.changePassword('not it', NEW_TEST_PASSWORD))).toBe(
       'wrong_password',
     )
-    await laptop.account.changePassword('old secret', 'new secret')
+    await laptop.account.changePassword(TEST_PASSWORD, NEW_TEST_PASSWORD)
 
     const newProfile = laptop.account.profiles.read(session.handle)!
     expect(newProfile.salt).not.toBe(oldProfile.salt)
@@ -319,15 +421,15 @@ describe('change password', () => {
 
     // Online: the old password fails on another device, the new one works.
     const phone = device(backend.url)
-    expect(await codeOf(phone.account.login(name, 'old secret'))).toBe('wrong_password')
-    const other = await phone.account.login(name, 'new secret')
+    expect(await codeOf(phone.account.login(name, TEST_PASSWORD))).toBe('wrong_password')
+    const other = await phone.account.login(name, NEW_TEST_PASSWORD)
     expect(Object.keys(other.vault().servers)).toEqual([id])
 
     // Offline on this device: the old password fails, the new one unlocks.
     await laptop.account.lock()
     await backend.stop()
-    expect(await codeOf(laptop.account.unlock('old secret'))).toBe('wrong_password')
-    const unlocked = await laptop.account.unlock('new secret')
+    expect(await codeOf(laptop.account.unlock(TEST_PASSWORD))).toBe('wrong_password')
+    const unlocked = await laptop.account.unlock(NEW_TEST_PASSWORD)
     expect(Object.keys(unlocked.vault().servers)).toEqual([id])
   })
 
@@ -335,17 +437,17 @@ describe('change password', () => {
     const backend = await startBackend()
     const name = uniqueName()
     const laptop = device(backend.url)
-    const a = await laptop.account.register(name, 'pw')
+    const a = await laptop.account.register(name, TEST_PASSWORD)
     const phone = device(backend.url)
-    const b = await phone.account.login(name, 'pw')
+    const b = await phone.account.login(name, TEST_PASSWORD)
 
     const fromPhone = serverId()
     await b.updateVault(withServer(fromPhone)) // the laptop's copy is now one version behind
-    await laptop.account.changePassword('pw', 'pw2')
+    await laptop.account.changePassword(TEST_PASSWORD, NEW_TEST_PASSWORD)
     expect(Object.keys(a.vault().servers)).toEqual([fromPhone])
 
     const tablet = device(backend.url)
-    const c = await tablet.account.login(name, 'pw2')
+    const c = await tablet.account.login(name, NEW_TEST_PASSWORD)
     expect(Object.keys(c.vault().servers)).toEqual([fromPhone])
   })
 
@@ -353,19 +455,19 @@ describe('change password', () => {
     const backend = await startBackend()
     const name = uniqueName()
     const laptop = device(backend.url)
-    await laptop.account.register(name, 'pw')
+    await laptop.account.register(name, TEST_PASSWORD)
     await laptop.account.lock()
     const phone = device(backend.url)
-    await phone.account.login(name, 'pw')
-    await phone.account.changePassword('pw', 'pw2')
+    await phone.account.login(name, TEST_PASSWORD)
+    await phone.account.changePassword(TEST_PASSWORD, NEW_TEST_PASSWORD)
 
     // The laptop still unlocks offline with what it knows, then the server refuses its key.
-    await laptop.account.unlock('pw')
+    await laptop.account.unlock(TEST_PASSWORD)
     await laptop.account.settled()
     expect(laptop.account.authState().status).toBe('locked')
     expect(laptop.account.profiles.lastAccount()?.signInRequired).toBe(true)
-    expect(await codeOf(laptop.account.unlock('pw'))).toBe('wrong_password')
-    await laptop.account.unlock('pw2')
+    expect(await codeOf(laptop.account.unlock(TEST_PASSWORD))).toBe('wrong_password')
+    await laptop.account.unlock(NEW_TEST_PASSWORD)
     expect(laptop.account.authState().status).toBe('unlocked')
     expect(laptop.account.profiles.lastAccount()?.signInRequired).toBeUndefined()
   })
@@ -375,9 +477,9 @@ describe('vault writes from two devices', () => {
   const twoDevices = async () => {
     const backend = await startBackend()
     const name = uniqueName()
-    const a = await device(backend.url).account.register(name, 'pw')
+    const a = await device(backend.url).account.register(name, TEST_PASSWORD)
     const phone = device(backend.url)
-    const b = await phone.account.login(name, 'pw')
+    const b = await phone.account.login(name, TEST_PASSWORD)
     return { a, b, phone, backend }
   }
   const serverIds = (session: UnlockedSession) => Object.keys(session.vault().servers).sort()
@@ -397,7 +499,7 @@ describe('vault writes from two devices', () => {
     const x = serverId()
     const y = serverId()
     await Promise.all([a.updateVault(withServer(x)), b.updateVault(withServer(y))])
-    const reader = await device(backend.url).account.login(a.name, 'pw')
+    const reader = await device(backend.url).account.login(a.name, TEST_PASSWORD)
     expect(serverIds(reader)).toEqual([x, y].sort())
   })
 
@@ -421,11 +523,100 @@ describe('vault writes from two devices', () => {
     await phone.account.lock()
     const x = serverId()
     await a.updateVault(withServer(x))
-    const unlocked = await phone.account.unlock('pw')
+    const unlocked = await phone.account.unlock(TEST_PASSWORD)
     expect(serverIds(unlocked)).toEqual([])
     await phone.account.settled()
     expect(serverIds(unlocked)).toEqual([x])
     expect(phone.account.profiles.read(b.handle)!.vault.version).toBe(2)
+  })
+})
+
+describe('a backend that rolls the vault back', () => {
+  const relay = (on: boolean) => (vault: VaultData) => ({
+    ...vault,
+    settings: { ...vault.settings, alwaysRelayCalls: on },
+  })
+
+  /**
+   * A device registered through a hostile backend, which keeps version 2 of the vault (calls
+   * not relayed) while the device goes on to version 3 (calls always relayed), then locks.
+   */
+  async function deviceWithAnOldVault() {
+    const backend = await startBackend()
+    const hostile = await startHostileBackend(backend.url)
+    hostiles.push(hostile)
+    const laptop = device(hostile.url)
+    const name = uniqueName()
+    const session = await laptop.account.register(name, TEST_PASSWORD)
+    await session.updateVault(relay(false))
+    const old = laptop.account.profiles.read(session.handle)!.vault
+    expect(old.version).toBe(2)
+    await session.updateVault(relay(true))
+    const current = laptop.account.profiles.read(session.handle)!
+    expect(current.vault.version).toBe(3)
+    await laptop.account.lock()
+    return { laptop, hostile, name, handle: session.handle, old, current }
+  }
+
+  /** The one failure the device reported in the background, which must be the refusal. */
+  const reportedRollback = (laptop: Device) => {
+    expect(laptop.errors).toHaveLength(1)
+    const [error] = laptop.errors.splice(0)
+    expect(error).toBeInstanceOf(ParacordError)
+    expect(error).toMatchObject({ code: 'vault_rollback' })
+    return (error as ParacordError).message
+  }
+
+  it('refuses an older version and reports it, keeping the newer vault and writing nothing', async () => {
+    const { laptop, hostile, handle, old, current } = await deviceWithAnOldVault()
+    hostile.serveVault(old)
+
+    const session = await laptop.account.unlock(TEST_PASSWORD)
+    await laptop.account.settled()
+
+    expect(hostile.forgeries).toBeGreaterThan(0)
+    expect(reportedRollback(laptop)).toBe(
+      'The server offered version 2 of this account’s vault, older than version 3 which this device has seen: refused, so no older settings or memberships come back.',
+    )
+    expect(session.vault().settings.alwaysRelayCalls).toBe(true)
+    expect(laptop.account.profiles.read(handle)).toEqual(current)
+    // Nothing is written on top of the refused vault either.
+    const write = await failure(session.updateVault(relay(false)))
+    expect(write).toMatchObject({ code: 'vault_rollback' })
+    expect(laptop.account.profiles.read(handle)).toEqual(current)
+    expect(session.vault().settings.alwaysRelayCalls).toBe(true)
+
+    // The honest backend again: the device goes on from version 3.
+    hostile.serveVault(null)
+    await session.updateVault(relay(false))
+    expect(laptop.account.profiles.read(handle)!.vault.version).toBe(4)
+  })
+
+  it('refuses an older vault relabelled with a newer or the same version', async () => {
+    const { laptop, hostile, handle, old, current } = await deviceWithAnOldVault()
+    for (const version of [4, 3]) {
+      hostile.serveVault({ ...old, version })
+      const session = await laptop.account.unlock(TEST_PASSWORD)
+      await laptop.account.settled()
+      expect(session.vault().settings.alwaysRelayCalls).toBe(true)
+      expect(reportedRollback(laptop)).toContain(`version ${version}`)
+      expect(laptop.account.profiles.read(handle)).toEqual(current)
+      await laptop.account.lock()
+    }
+  })
+
+  it('refuses an older vault at login on a device that has seen a newer one', async () => {
+    const { laptop, hostile, name, handle, old, current } = await deviceWithAnOldVault()
+    hostile.serveVault(old)
+
+    const refused = await failure(laptop.account.login(name, TEST_PASSWORD))
+    expect(refused).toMatchObject({ code: 'vault_rollback' })
+    expect(laptop.account.authState().status).toBe('locked')
+    expect(laptop.account.profiles.read(handle)).toEqual(current)
+
+    hostile.serveVault({ ...old, version: 5 })
+    expect(await codeOf(laptop.account.login(name, TEST_PASSWORD))).toBe('vault_rollback')
+    expect(laptop.account.profiles.read(handle)).toEqual(current)
   })
 })
 
@@ -434,42 +625,44 @@ describe('delete account and logout', () => {
     const backend = await startBackend()
     const phone = device(backend.url)
     const name = uniqueName()
-    const session = await phone.account.register(name, 'pw')
+    const session = await phone.account.register(name, TEST_PASSWORD)
     const folder = phone.account.profiles.folderOf(session.handle)
 
     expect(await codeOf(phone.account.deleteAccount('wrong'))).toBe('wrong_password')
     expect(existsSync(folder)).toBe(true)
 
-    expect(await phone.account.deleteAccount('pw')).toEqual({
+    expect(await phone.account.deleteAccount(TEST_PASSWORD)).toEqual({
       status: 'signed_out',
       name: null,
       userId: null,
     })
     expect(existsSync(folder)).toBe(false)
     expect(phone.account.profiles.list()).toEqual([])
-    expect(await codeOf(device(backend.url).account.login(name, 'pw'))).toBe('wrong_password')
+    expect(await codeOf(device(backend.url).account.login(name, TEST_PASSWORD))).toBe(
+      'wrong_password',
+    )
     // The name is free again.
-    await device(backend.url).account.register(name, 'pw')
+    await device(backend.url).account.register(name, TEST_PASSWORD)
   })
 
   it('logout removes the account folder from this device, even with the server down', async () => {
     const backend = await startBackend()
     const phone = device(backend.url)
     const name = uniqueName()
-    const session = await phone.account.register(name, 'pw')
+    const session = await phone.account.register(name, TEST_PASSWORD)
     const folder = phone.account.profiles.folderOf(session.handle)
     await backend.stop()
 
     expect(await phone.account.logout()).toEqual({ status: 'signed_out', name: null, userId: null })
     expect(existsSync(folder)).toBe(false)
     expect(phone.states.at(-1)?.status).toBe('signed_out')
-    expect(await codeOf(phone.account.unlock('pw'))).toBe('unknown_account')
+    expect(await codeOf(phone.account.unlock(TEST_PASSWORD))).toBe('unknown_account')
   })
 
   it('logout while locked also removes the account folder', async () => {
     const backend = await startBackend()
     const phone = device(backend.url)
-    const session = await phone.account.register(uniqueName(), 'pw')
+    const session = await phone.account.register(uniqueName(), TEST_PASSWORD)
     await phone.account.lock()
     await phone.account.logout()
     expect(existsSync(phone.account.profiles.folderOf(session.handle))).toBe(false)
@@ -479,7 +672,7 @@ describe('delete account and logout', () => {
   it('logout ends the session token on the server', async () => {
     const backend = await startBackend()
     const phone = device(backend.url)
-    const session = await phone.account.register(uniqueName(), 'pw')
+    const session = await phone.account.register(uniqueName(), TEST_PASSWORD)
     const client = session.client
     const token = client.token
     await phone.account.logout()
@@ -492,7 +685,7 @@ describe('auto-lock', () => {
   it('locks after the idle time, postponed by touch, and reports it', async () => {
     const backend = await startBackend()
     const phone = device(backend.url)
-    const session = await phone.account.register(uniqueName(), 'pw')
+    const session = await phone.account.register(uniqueName(), TEST_PASSWORD)
     await session.updateVault((vault) => ({
       ...vault,
       settings: { ...vault.settings, autoLockMinutes: 2 },
@@ -501,7 +694,7 @@ describe('auto-lock', () => {
     await backend.stop()
 
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
-    await phone.account.unlock('pw')
+    await phone.account.unlock(TEST_PASSWORD)
     await phone.account.settled()
     vi.advanceTimersByTime(90_000)
     phone.account.touch()
@@ -523,10 +716,10 @@ describe('locking lets the services go first', () => {
         stillOpen = session.cache.getValue('draft') === null
       },
     })
-    const session = await phone.account.register(uniqueName(), 'pw')
+    const session = await phone.account.register(uniqueName(), TEST_PASSWORD)
     const locking = phone.account.lock()
     expect(phone.account.authState().status).toBe('locked')
-    expect(await codeOf(phone.account.changePassword('pw', 'new'))).toBe('locked')
+    expect(await codeOf(phone.account.changePassword(TEST_PASSWORD, 'new'))).toBe('locked')
     expect(session.vault().userId).toBe(session.userId)
     expect((await locking).status).toBe('locked')
     expect(stillOpen).toBe(true)
@@ -544,7 +737,7 @@ describe('locking lets the services go first', () => {
         return new Promise(() => {})
       },
     })
-    const session = await phone.account.register(uniqueName(), 'pw')
+    const session = await phone.account.register(uniqueName(), TEST_PASSWORD)
     const started = performance.now()
     await phone.account.lock()
     expect(performance.now() - started).toBeLessThan(1000)
@@ -558,7 +751,7 @@ describe('locking lets the services go first', () => {
     const phone = device(backend.url, undefined, {
       onBeforeLock: () => Promise.reject(broken),
     })
-    await phone.account.register(uniqueName(), 'pw')
+    await phone.account.register(uniqueName(), TEST_PASSWORD)
     expect((await phone.account.lock()).status).toBe('locked')
     expect(phone.errors.splice(0)).toEqual([broken])
   })
@@ -571,7 +764,7 @@ describe('locking lets the services go first', () => {
         servedDuringLogout = (await session.client.getEnclave(session.handle)).id
       },
     })
-    const session = await phone.account.register(uniqueName(), 'pw')
+    const session = await phone.account.register(uniqueName(), TEST_PASSWORD)
     await phone.account.logout()
     expect(servedDuringLogout).toBe(session.handle)
     expect(phone.states.at(-1)?.status).toBe('signed_out')

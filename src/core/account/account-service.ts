@@ -36,6 +36,7 @@ import { StoreClient } from '../net/http-client'
 import type { UnlockedSession } from '../session'
 import { DEFAULT_SETTINGS, type VaultData } from '../vault-model'
 import { AutoLock } from './auto-lock'
+import { requireStrongPassword } from './password-rule'
 import {
   WRONG_CREDENTIALS,
   WRONG_PASSWORD,
@@ -48,6 +49,7 @@ import { ProfileStore, type StoredProfile } from './profile-store'
 import { SignInRequiredError, UnlockedSessionImpl } from './unlocked-session'
 import {
   challengeLogin,
+  openServerVault,
   openVaultData,
   publicKeyB64,
   sealVaultData,
@@ -144,6 +146,7 @@ export class AccountService {
   async register(name: string, password: string): Promise<UnlockedSession> {
     await loadSodium()
     const normalised = requireLoginName(name)
+    await requireStrongPassword(password, normalised)
     const handle = loginHandle(normalised)
     // 1. Fresh salt, password-derived secrets, a new identity and cache key.
     const salt = await newSalt()
@@ -163,7 +166,7 @@ export class AccountService {
       }
       // 2. The first vault, sealed and signed by the login key that will own it.
       const loginPublicKey = publicKeyB64(secrets.loginKeys)
-      const body = sealVaultData(vault, secrets.vaultKey, handle)
+      const body = sealVaultData(vault, secrets.vaultKey, handle, 1)
       const signature = signVaultWrite(
         { handle, version: 1, ownerKey: loginPublicKey, body },
         secrets.loginKeys.privateKey,
@@ -243,14 +246,21 @@ export class AccountService {
         throw error
       }
       // 3. The login key was right, so the vault must open with the vault key of the same
-      //    password; if it does not, the stored vault is damaged.
-      const vault = openDamagedAware(login.vault, secrets.vaultKey, handle)
+      //    password, as the version the server says it is. A device that already knows this
+      //    account refuses a vault older than the newest it has seen (its profile's), and one
+      //    relabelled; without a profile, one that does not open is damaged.
+      const existing = this.readProfileQuietly(handle)
+      const known = existing?.accountId === login.accountId ? existing : null
+      const vault =
+        known === null
+          ? openDamagedAware(login.vault, secrets.vaultKey, handle)
+          : (openServerVault(login.vault, secrets.vaultKey, handle, known.vault) ??
+            openDamagedAware(known.vault, secrets.vaultKey, handle))
       const identity = importIdentity(vault.identity)
       const cacheKey = fromBase64Url(vault.cacheKey)
       await publishIdentity(client, identity).catch((error: unknown) => this.onError(error))
       // 4. A profile left by a deleted namesake (another account id) goes, cache and all.
-      const existing = this.readProfileQuietly(handle)
-      if (existing !== null && existing.accountId !== login.accountId) this.profiles.remove(handle)
+      if (existing !== null && known === null) this.profiles.remove(handle)
       const profile: StoredProfile = {
         v: 1,
         name: normalised,
@@ -296,7 +306,12 @@ export class AccountService {
     try {
       let vault: VaultData
       try {
-        vault = openVaultData(profile.vault.body, secrets.vaultKey, profile.handle)
+        vault = openVaultData(
+          profile.vault.body,
+          secrets.vaultKey,
+          profile.handle,
+          profile.vault.version,
+        )
       } catch (error) {
         if (error instanceof WrongPasswordError)
           throw new ParacordError('wrong_password', WRONG_PASSWORD)
@@ -372,6 +387,7 @@ export class AccountService {
    */
   async changePassword(currentPassword: string, newPassword: string): Promise<void> {
     const session = this.requireSession()
+    await requireStrongPassword(newPassword, session.name)
     await this.verifyPassword(session, currentPassword)
     try {
       await session.ensureOnline()
@@ -389,6 +405,7 @@ export class AccountService {
               structuredClone(session.vault()),
               next.vaultKey,
               session.handle,
+              version,
             )
             // 2. Signed by the old login key (the current owner); the new key proves possession.
             const signature = signVaultWrite(
@@ -586,7 +603,7 @@ export class AccountService {
     const profile = session.storedProfile()
     const check = await deriveLoginSecrets(password, fromBase64Url(profile.salt), profile.kdf)
     try {
-      openVaultData(profile.vault.body, check.vaultKey, profile.handle)
+      openVaultData(profile.vault.body, check.vaultKey, profile.handle, profile.vault.version)
     } catch (error) {
       if (error instanceof WrongPasswordError)
         throw new ParacordError('wrong_password', WRONG_PASSWORD)
@@ -633,10 +650,13 @@ function requireLoginName(name: string): string {
   }
 }
 
-/** Opens the vault a successful login returned; failing to is damage, not a wrong password. */
+/**
+ * Opens the vault a successful login returned; failing to is damage (or an old vault relabelled,
+ * which a device without a profile of the account cannot tell apart), not a wrong password.
+ */
 function openDamagedAware(enclave: Enclave, vaultKey: Uint8Array, handle: string): VaultData {
   try {
-    return openVaultData(enclave.body, vaultKey, handle)
+    return openVaultData(enclave.body, vaultKey, handle, enclave.version)
   } catch (error) {
     throw new ParacordError(
       'internal',

@@ -7,6 +7,8 @@ export const WRONG_PASSWORD = 'Wrong password'
 
 export const lockedError = () => new ParacordError('locked', 'The app is locked: unlock it first')
 export const signedOutError = () => new ParacordError('signed_out', 'No account is signed in')
+/** The server offered an older vault than this device has seen, or passed one off as newer. */
+export const vaultRollbackError = (message: string) => new ParacordError('vault_rollback', message)
 
 export function isApiError(error: unknown, code: ApiError['code']): error is ApiError {
   return error instanceof ApiError && error.code === code

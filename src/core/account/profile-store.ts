@@ -41,7 +41,10 @@ export const StoredProfile = Type.Object(
     serverUrl: Type.String({ minLength: 1 }),
     salt: Type.String({ pattern: '^[A-Za-z0-9_-]{22}$' }),
     kdf: KdfParams,
-    /** The latest known vault enclave, ciphertext as the server holds it. */
+    /**
+     * The latest known vault enclave, ciphertext as the server holds it. Its version is this
+     * device's high-water mark: a vault the server offers below it (or relabelled) is refused.
+     */
     vault: Enclave,
     /** Set when the server refused this device's login key (password changed or account deleted elsewhere). */
     signInRequired: Type.Optional(Type.Boolean()),

@@ -12,10 +12,11 @@ import { isApiError, lockedError, toParacordError } from './errors'
 import type { ProfileStore, StoredProfile } from './profile-store'
 import {
   challengeLogin,
-  openVaultData,
+  openServerVault,
   publicKeyB64,
   sealVaultData,
   signVaultWrite,
+  writtenVault,
 } from './vault-io'
 
 /** Vault writes retried after a version conflict before giving up. */
@@ -149,19 +150,15 @@ export class UnlockedSessionImpl implements UnlockedSession {
     this.saveProfile({ ...this.profile, ...change, signInRequired: undefined })
   }
 
-  /** Takes a vault enclave fetched from the server if it is newer than the one held. */
+  /**
+   * Takes a vault enclave fetched from the server if it is newer than the one held; the one held
+   * again is nothing new. An older one, or one not sealed as the version it claims, is refused
+   * with 'vault_rollback' and changes nothing.
+   */
   adoptIfNewer(enclave: Enclave): boolean {
     this.requireUnlocked()
-    if (enclave.version <= this.profile.vault.version) return false
-    let data: VaultData
-    try {
-      data = openVaultData(enclave.body, this.secrets.vaultKey, this.handle)
-    } catch (error) {
-      throw new ParacordError(
-        'internal',
-        `The vault on the server does not open with this session's key (${String(error)})`,
-      )
-    }
+    const data = openServerVault(enclave, this.secrets.vaultKey, this.handle, this.profile.vault)
+    if (data === null) return false
     if (data.userId !== this.userId)
       throw new ParacordError('internal', 'The vault on the server belongs to another identity')
     this.adopt(enclave, data)
@@ -261,10 +258,10 @@ export class UnlockedSessionImpl implements UnlockedSession {
       const next = parseVault(JSON.stringify(change(structuredClone(this.data))))
       if (next.userId !== this.userId || next.identity.userId !== this.userId)
         throw new ParacordError('invalid_input', 'A vault change may not replace the identity')
-      // 2. Seal it and sign version + 1 with the login key, which owns the vault.
+      // 2. Seal it as version + 1 and sign that with the login key, which owns the vault.
       const version = this.profile.vault.version + 1
       const ownerKey = publicKeyB64(this.secrets.loginKeys)
-      const body = sealVaultData(next, this.secrets.vaultKey, this.handle)
+      const body = sealVaultData(next, this.secrets.vaultKey, this.handle, version)
       const signature = signVaultWrite(
         { handle: this.handle, version, ownerKey, body },
         this.secrets.loginKeys.privateKey,
@@ -279,7 +276,12 @@ export class UnlockedSessionImpl implements UnlockedSession {
           signature,
         })
         this.requireUnlocked()
-        this.adopt(stored, next)
+        // What was written, not what the server says it stored: only the version and body
+        // signed here become the high-water mark.
+        this.adopt(
+          writtenVault(this.handle, { version, ownerKey, body, signature }, stored.updatedAt),
+          next,
+        )
         return this.data
       } catch (error) {
         if (this.wiped) throw lockedError()

@@ -57,7 +57,7 @@ describe('envelope', () => {
   it('keeps the kinds of associated data apart from each other and from signed payloads', () => {
     const all = [
       shardAd(where),
-      vaultAd(where.stream),
+      vaultAd(where.stream, 1),
       enclaveAd({ id: where.stream, kind: 'invite' }),
       cacheAd({ table: where.stream, rowId: 'r', column: 'c' }),
     ]
@@ -71,7 +71,7 @@ describe('envelope', () => {
       true,
     )
     const key = randomKey()
-    const asVault = encrypt(key, utf8('x'), vaultAd(where.stream))
+    const asVault = encrypt(key, utf8('x'), vaultAd(where.stream, 1))
     expect(() => decrypt(key, asVault, enclaveAd({ id: where.stream, kind: 'vault' }))).toThrow(
       DecryptionError,
     )

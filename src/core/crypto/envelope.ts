@@ -53,8 +53,12 @@ export const AD_LABELS = {
   cache: 'paracord-ad-v1:cache',
 } as const
 
-/** Binds the user vault to its owner's handle. */
-export const vaultAd = (handle: string): Uint8Array => encodeFields(AD_LABELS.vault, [handle])
+/**
+ * Binds the user vault to its owner's handle and to the enclave version it is written as, so a
+ * server can neither hand one account another's vault nor pass an old vault off as a new one.
+ */
+export const vaultAd = (handle: string, version: number): Uint8Array =>
+  encodeFields(AD_LABELS.vault, [handle, version])
 
 /** Binds a shard body to its stream, its id, its burn time and the key epoch it was sealed in. */
 export const shardAd = (p: {

@@ -49,9 +49,9 @@ describe('deriveLoginSecrets', () => {
     const handle = loginHandle('alice')
     const right = await deriveLoginSecrets('s3cret!', salt, TEST_KDF)
     const wrong = await deriveLoginSecrets('s3cret?', salt, TEST_KDF)
-    const body = sealVault(new TextEncoder().encode('{"v":1}'), right.vaultKey, handle)
-    expect(() => openVault(body, wrong.vaultKey, handle)).toThrow(WrongPasswordError)
-    expect(new TextDecoder().decode(openVault(body, right.vaultKey, handle))).toBe('{"v":1}')
+    const body = sealVault(new TextEncoder().encode('{"v":1}'), right.vaultKey, handle, 1)
+    expect(() => openVault(body, wrong.vaultKey, handle, 1)).toThrow(WrongPasswordError)
+    expect(new TextDecoder().decode(openVault(body, right.vaultKey, handle, 1))).toBe('{"v":1}')
   })
 
   it('treats composed and decomposed spellings of a password as the same', async () => {

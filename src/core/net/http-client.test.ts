@@ -230,6 +230,15 @@ describe('StoreClient: bad input from the caller', () => {
     expect(() => new StoreClient({ baseUrl: 'nonsense' })).toThrow(InvalidRequestError)
   })
 
+  it('refuses plain http:// to a backend on another machine, before sending anything', () => {
+    expect(() => new StoreClient({ baseUrl: 'http://chat.example.org' })).toThrow(
+      /must use https:\/\/ for a backend on another machine/,
+    )
+    expect(() => new StoreClient({ baseUrl: 'http://10.0.0.5:8443' })).toThrow(InvalidRequestError)
+    expect(() => new StoreClient({ baseUrl: 'https://chat.example.org' })).not.toThrow()
+    expect(() => new StoreClient({ baseUrl: 'http://localhost:8443' })).not.toThrow()
+  })
+
   it('keeps a path prefix of the base URL and sends the bearer token', async () => {
     const { url, seen } = await serve(json(200, { ok: true }))
     const token = randomB64(32)

@@ -39,6 +39,7 @@ import {
   ServerUnreachableError,
   type UnreachableReason,
 } from './errors'
+import { insecureUrlProblem } from './server-url'
 
 export interface StoreClientOptions {
   /** The server's base URL, e.g. https://chat.example.org (a path prefix is kept). */
@@ -408,6 +409,8 @@ function parseBaseUrl(baseUrl: string): URL {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new InvalidRequestError(`the server URL must be http(s): ${baseUrl}`)
+  const insecure = insecureUrlProblem(url, 'the server URL', baseUrl)
+  if (insecure !== null) throw new InvalidRequestError(insecure)
   return url
 }
 

@@ -441,4 +441,12 @@ describe('LiveConnection: bad input', () => {
     )
     expect(liveUrl('ws://127.0.0.1:1/custom')).toBe('ws://127.0.0.1:1/custom')
   })
+
+  it('refuses an unencrypted live endpoint on another machine', () => {
+    expect(() => liveUrl('http://chat.example.org')).toThrow(InvalidRequestError)
+    expect(() => liveUrl('ws://chat.example.org/v1/ws')).toThrow(
+      /must use https:\/\/ or wss:\/\/ for a backend on another machine/,
+    )
+    expect(liveUrl('ws://[::1]:8443/v1/ws')).toBe('ws://[::1]:8443/v1/ws')
+  })
 })

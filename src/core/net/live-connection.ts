@@ -16,6 +16,7 @@ import {
 } from '../../shared/protocol'
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from './backoff'
 import { InvalidRequestError } from './errors'
+import { insecureUrlProblem } from './server-url'
 import { TypedEmitter } from './typed-emitter'
 
 export interface LiveSubscription {
@@ -435,9 +436,11 @@ export function liveUrl(url: string): string {
   } catch {
     throw new InvalidRequestError(`not a URL: ${url}`)
   }
-  if (parsed.protocol === 'ws:' || parsed.protocol === 'wss:') return parsed.href
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+  if (!['http:', 'https:', 'ws:', 'wss:'].includes(parsed.protocol))
     throw new InvalidRequestError(`the server URL must be http(s) or ws(s): ${url}`)
+  const insecure = insecureUrlProblem(parsed, 'the server URL', url)
+  if (insecure !== null) throw new InvalidRequestError(insecure)
+  if (parsed.protocol === 'ws:' || parsed.protocol === 'wss:') return parsed.href
   parsed.protocol = parsed.protocol === 'https:' ? 'wss:' : 'ws:'
   parsed.pathname = parsed.pathname.replace(/\/$/, '') + '/v1/ws'
   parsed.search = ''

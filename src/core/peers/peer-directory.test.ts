@@ -11,6 +11,7 @@ import {
   uniqueName,
   type Device,
 } from '../account/test-kit'
+import { TEST_PASSWORD } from '../account/test-passwords'
 import type { UnlockedSession } from '../session'
 import { PeerDirectory, type KeyChange } from './peer-directory'
 
@@ -22,7 +23,7 @@ async function twoAccounts() {
   const open = async () => {
     const device = newDevice(backend.url)
     devices.push(device)
-    const session = await device.account.register(uniqueName(), 'pw')
+    const session = await device.account.register(uniqueName(), TEST_PASSWORD)
     const changes: KeyChange[] = []
     const peers = new PeerDirectory({ session, onKeyChanged: (change) => changes.push(change) })
     return { device, session, peers, changes }
@@ -82,7 +83,7 @@ describe('PeerDirectory', () => {
     const { alice, bob } = await twoAccounts()
     await alice.peers.fetchIdentity(bob.session.userId)
     await alice.device.account.lock()
-    const session = await alice.device.account.unlock('pw')
+    const session = await alice.device.account.unlock(TEST_PASSWORD)
     const peers = new PeerDirectory({ session })
     expect(peers.pinnedKey(bob.session.userId)).toBe(signKeyOf(bob.session))
   })

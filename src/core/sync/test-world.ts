@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import type { ApiEventName, ApiEvents } from '../../shared/api'
 import { startServer, type RunningServer } from '../../server'
 import { AccountService } from '../account'
+import { TEST_PASSWORD } from '../account/test-passwords'
 import { TEST_KDF } from '../crypto/test-kdf'
 import { CoreEvents } from '../events'
 import { PeerDirectory } from '../peers'
@@ -96,7 +97,7 @@ export async function newUser(
     onBeforeLock: (_session, signal) => core?.close(signal),
     onError: (error) => errors.push(error),
   })
-  const session = await account.register(name, `${name} password`)
+  const session = await account.register(name, TEST_PASSWORD)
   const events = new CoreEvents()
   const seen = Object.fromEntries(EVENT_NAMES.map((e) => [e, []])) as unknown as TestUser['seen']
   for (const name of EVENT_NAMES)

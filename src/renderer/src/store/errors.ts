@@ -20,6 +20,7 @@ function errorMessage(error: unknown): string {
 
 const WORDS: Readonly<Record<ApiErrorCode, string>> = {
   invalid_input: 'Check what you entered and try again.',
+  weak_password: 'That password is too easy to guess. Try a few unrelated words.',
   wrong_password: 'That password is not right.',
   unknown_account: 'There is no account with that name.',
   name_taken: 'That name is taken. Try another one.',
@@ -31,16 +32,21 @@ const WORDS: Readonly<Record<ApiErrorCode, string>> = {
   conflict: 'Someone changed this at the same moment. Try again.',
   invite_invalid: 'This invite cannot be used. Ask for a new one.',
   rate_limited: 'Too many tries. Wait a minute, then try again.',
+  vault_rollback:
+    'The server sent an older copy of your account data. paracord refused it and kept yours.',
   internal: 'Something went wrong. Try again.',
 }
 
-/** Plain words for any failure; invite errors keep their own explanation, which says why. */
+/** Codes whose core message is written for people and says why (the same words on every host). */
+const OWN_WORDS: ReadonlySet<ApiErrorCode> = new Set(['invite_invalid', 'weak_password'])
+
+/** Plain words for any failure; invite and password refusals keep their own explanation. */
 export function describeError(error: unknown): string {
   const code = errorCode(error)
   if (code === null) return WORDS.internal
-  if (code === 'invite_invalid') {
+  if (OWN_WORDS.has(code)) {
     const message = errorMessage(error)
-    return message.length > 0 ? message : WORDS.invite_invalid
+    return message.length > 0 ? message : WORDS[code]
   }
   return WORDS[code]
 }

@@ -133,13 +133,57 @@ describe('RegisterScreen', () => {
     render(<RegisterScreen onLogIn={() => {}} />)
     const strength = screen.getByTestId('password-strength')
 
+    expect(strength.textContent).toBe('Use at least 8 characters; a few unrelated words work well.')
     await user.type(field('Account name'), 'alice')
     await user.type(field('Password'), 'alice2024')
-    expect(strength.textContent).toBe('Weak. Avoid using your account name in the password.')
+    await vi.waitFor(() =>
+      expect(strength.textContent).toBe(
+        'Weak. Avoid using your account name in the password. Add more words that are less common.',
+      ),
+    )
 
     await user.clear(field('Password'))
     await user.type(field('Password'), 'copper kettle drums at dawn')
-    expect(strength.textContent).toBe('Strong. Strong password.')
+    await vi.waitFor(() => expect(strength.textContent).toBe('Strong. Very hard to guess.'))
+  })
+
+  it('refuses a weak password in the words the core uses, and creates nothing', async () => {
+    const api = installApi({ register: vi.fn(() => Promise.resolve(UNLOCKED)) })
+    const user = userEvent.setup()
+    render(<RegisterScreen onLogIn={() => {}} />)
+
+    await user.type(field('Account name'), 'alice')
+    await user.type(field('Password'), 'password1')
+    await vi.waitFor(() =>
+      expect(screen.getByTestId('password-strength').textContent).toMatch(/^Weak\. /),
+    )
+    await user.type(field('Confirm password'), 'password1{Enter}')
+
+    expect(
+      screen.getByText(
+        'The password is too easy to guess. This is a commonly used password. Add more words that are less common.',
+        { selector: '[role=alert]' },
+      ),
+    ).toBeTruthy()
+    expect(api.register).not.toHaveBeenCalled()
+    expect(field('Password').value).toBe('password1')
+    expect(field('Account name').value).toBe('alice')
+  })
+
+  it('says why when the core refuses the password', async () => {
+    const reason = 'The password is too easy to guess. This is similar to a commonly used password.'
+    installApi({
+      register: vi.fn(() => Promise.reject(new ParacordError('weak_password', reason))),
+    })
+    const user = userEvent.setup()
+    render(<RegisterScreen onLogIn={() => {}} />)
+
+    await user.type(field('Account name'), 'alice')
+    await user.type(field('Password'), 'copper kettle drums')
+    await user.type(field('Confirm password'), 'copper kettle drums{Enter}')
+
+    expect((await screen.findByTestId('auth-error')).textContent).toBe(reason)
+    expect(field('Password').value).toBe('copper kettle drums')
   })
 
   it('creates the account, busy while the keys are made, and says when the name is taken', async () => {

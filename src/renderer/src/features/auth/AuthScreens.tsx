@@ -3,7 +3,8 @@ import { useState, type FormEvent, type ReactNode } from 'react'
 import { Button } from '../../components/Button'
 import { TextField } from '../../components/TextField'
 import { useAuth } from '../../store/auth'
-import { PASSWORD_MIN_LENGTH, passwordStrength } from './password-strength'
+import { usePasswordStrength } from './password-strength'
+import { StrengthMeter, newPasswordProblem } from './StrengthMeter'
 import './auth.css'
 
 function AuthCard({
@@ -48,26 +49,6 @@ function nameProblem(name: string): string | null {
   return null
 }
 
-function StrengthMeter({ password, name }: { password: string; name: string }) {
-  const strength = passwordStrength(password, name)
-  return (
-    <span className="strength">
-      <span className="strength__bar" aria-hidden="true">
-        {[1, 2, 3, 4].map((step) => (
-          <span
-            key={step}
-            className={`strength__step${strength.score >= step ? ` strength__step--on strength__step--${strength.score}` : ''}`}
-          />
-        ))}
-      </span>
-      <span data-testid="password-strength">
-        {password.length > 0 ? `${strength.label}. ` : ''}
-        {strength.hint}
-      </span>
-    </span>
-  )
-}
-
 export function RegisterScreen({ onLogIn }: { onLogIn: () => void }) {
   const busy = useAuth((state) => state.busy)
   const register = useAuth((state) => state.register)
@@ -76,17 +57,15 @@ export function RegisterScreen({ onLogIn }: { onLogIn: () => void }) {
   const [confirm, setConfirm] = useState('')
   const [submitted, setSubmitted] = useState(false)
 
+  const strength = usePasswordStrength(password, name)
   const nameError = submitted ? nameProblem(name) : null
-  const passwordError =
-    submitted && password.length < PASSWORD_MIN_LENGTH
-      ? `Use at least ${PASSWORD_MIN_LENGTH} characters.`
-      : null
+  const passwordError = submitted ? newPasswordProblem(password, strength) : null
   const confirmError = submitted && confirm !== password ? 'The passwords do not match.' : null
 
   function onSubmit(event: FormEvent) {
     event.preventDefault()
     setSubmitted(true)
-    if (nameProblem(name) || password.length < PASSWORD_MIN_LENGTH || confirm !== password) return
+    if (nameProblem(name) || newPasswordProblem(password, strength) || confirm !== password) return
     void register(name, password)
   }
 
@@ -117,7 +96,7 @@ export function RegisterScreen({ onLogIn }: { onLogIn: () => void }) {
           onChange={(event) => setPassword(event.target.value)}
           disabled={busy}
           error={passwordError}
-          hint={<StrengthMeter password={password} name={name} />}
+          hint={<StrengthMeter strength={strength} />}
         />
         <TextField
           label="Confirm password"

@@ -1,61 +1,52 @@
-// A password-strength hint for registration: a rough estimate that nudges towards length, the
-// one thing that matters most against guessing, and flags the obvious mistakes.
+// The password estimate of src/shared/password-strength.ts, the one the core enforces, for the
+// window. Its dictionaries are about 1.7 MB: they load as a chunk of their own the first time a
+// password field asks, so the app starts without them. Until then only the length is judged.
+import { useEffect, useMemo, useState } from 'react'
+import {
+  lengthStrength,
+  loadPasswordEstimator,
+  type PasswordEstimator,
+  type PasswordStrength,
+} from '../../../../shared/password-strength'
 
-export const PASSWORD_MIN_LENGTH = 8
+export {
+  PASSWORD_MIN_LENGTH,
+  strengthText,
+  weakPasswordMessage,
+  type PasswordStrength,
+} from '../../../../shared/password-strength'
 
-export interface PasswordStrength {
-  /** 0 (unusable) to 4 (strong). */
-  readonly score: 0 | 1 | 2 | 3 | 4
-  readonly label: string
-  readonly hint: string
+let loaded: PasswordEstimator | null = null
+
+function useEstimator(): PasswordEstimator | null {
+  // The estimator is a function: wrapped, so useState keeps it instead of calling it.
+  const [estimator, setEstimator] = useState<PasswordEstimator | null>(() => loaded)
+  useEffect(() => {
+    if (estimator !== null) return
+    let mounted = true
+    loadPasswordEstimator().then(
+      (ready) => {
+        loaded = ready
+        if (mounted) setEstimator(() => ready)
+      },
+      // The core still checks the password; the field just keeps judging the length only.
+      () => {},
+    )
+    return () => {
+      mounted = false
+    }
+  }, [estimator])
+  return estimator
 }
 
-const COMMON = [
-  'password',
-  'paracord',
-  'qwerty',
-  '123456',
-  '111111',
-  'letmein',
-  'iloveyou',
-  'admin',
-  'welcome',
-]
-
-export function passwordStrength(password: string, name = ''): PasswordStrength {
-  if (password.length === 0) {
-    return {
-      score: 0,
-      label: 'Empty',
-      hint: `Use at least ${PASSWORD_MIN_LENGTH} characters; a few unrelated words work well.`,
-    }
-  }
-  if (password.length < PASSWORD_MIN_LENGTH) {
-    return { score: 0, label: 'Too short', hint: `Use at least ${PASSWORD_MIN_LENGTH} characters.` }
-  }
-  const lower = password.toLowerCase()
-  if (name.length >= 3 && lower.includes(name.toLowerCase())) {
-    return { score: 1, label: 'Weak', hint: 'Avoid using your account name in the password.' }
-  }
-  if (COMMON.some((word) => lower.includes(word)) || /^(.)\1+$/.test(password)) {
-    return {
-      score: 1,
-      label: 'Weak',
-      hint: 'This is a commonly guessed password. Try a few unrelated words.',
-    }
-  }
-  const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((pattern) =>
-    pattern.test(password),
-  ).length
-  const points =
-    (password.length >= 12 ? 2 : 1) +
-    (password.length >= 16 ? 1 : 0) +
-    (password.length >= 20 ? 1 : 0) +
-    (classes >= 3 ? 1 : 0)
-  if (points >= 4) return { score: 4, label: 'Strong', hint: 'Strong password.' }
-  if (points === 3)
-    return { score: 3, label: 'Good', hint: 'Good. A little longer makes it stronger still.' }
-  if (points === 2)
-    return { score: 2, label: 'Fair', hint: 'Fair. Longer is stronger: try 16 characters or more.' }
-  return { score: 1, label: 'Weak', hint: 'Weak. Make it longer or mix in numbers and symbols.' }
+/**
+ * The estimate of a new password for the account `name`; null while the dictionaries load for
+ * a password long enough to need them.
+ */
+export function usePasswordStrength(password: string, name: string): PasswordStrength | null {
+  const estimator = useEstimator()
+  return useMemo(
+    () => lengthStrength(password) ?? estimator?.(password, name === '' ? [] : [name]) ?? null,
+    [estimator, password, name],
+  )
 }

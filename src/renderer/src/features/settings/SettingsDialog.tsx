@@ -6,7 +6,8 @@ import { SelectField, SwitchField, TextField } from '../../components/TextField'
 import { useAuth } from '../../store/auth'
 import { useSettings } from '../../store/settings'
 import { useUi } from '../../store/ui'
-import { PASSWORD_MIN_LENGTH, passwordStrength } from '../auth/password-strength'
+import { usePasswordStrength } from '../auth/password-strength'
+import { StrengthMeter, newPasswordProblem } from '../auth/StrengthMeter'
 import './settings.css'
 
 function Saved({ message }: { message: string | null }) {
@@ -84,13 +85,14 @@ function PasswordSection() {
   const [error, setError] = useState<string | null>(null)
   const [saved, setSaved] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  const strength = usePasswordStrength(next, name)
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault()
     setSaved(null)
     if (current === '') return setError('Enter your current password.')
-    if (next.length < PASSWORD_MIN_LENGTH)
-      return setError(`Use at least ${PASSWORD_MIN_LENGTH} characters.`)
+    const problem = newPasswordProblem(next, strength)
+    if (problem !== null) return setError(problem)
     if (next !== confirm) return setError('The new passwords do not match.')
     setBusy(true)
     const outcome = await changePassword(current, next)
@@ -128,11 +130,7 @@ function PasswordSection() {
         value={next}
         onChange={(event) => setNext(event.target.value)}
         disabled={busy}
-        hint={
-          next
-            ? `${passwordStrength(next, name).label}. ${passwordStrength(next, name).hint}`
-            : undefined
-        }
+        hint={next ? <StrengthMeter strength={strength} /> : undefined}
       />
       <TextField
         label="Confirm new password"

@@ -154,6 +154,10 @@ export class CallController {
   /** The page is going away: tell the core, which would otherwise wait for the session to time out. */
   pageHidden(): void {
     // Nobody is left to show an error to: the page is going away.
-    if (this.call) void this.deps.api().leaveVoice({}).catch(() => undefined)
+    if (this.call)
+      void this.deps
+        .api()
+        .leaveVoice({})
+        .catch(() => undefined)
   }
 }
