@@ -22,7 +22,8 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
-          // The local server's process (utilityProcess.fork loads it; see src/main/backend-utility-process.ts).
+          // The local server's own process: utilityProcess.fork loads it (see
+          // src/main/backend-utility-process.ts).
           'embedded-backend': resolve(__dirname, 'src/server/embedded.ts'),
         },
       },

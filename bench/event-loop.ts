@@ -28,7 +28,7 @@ const WARM_UP = 50
 const ACK_TIMEOUT_MS = 60_000
 const RESOLUTION_MS = 10
 
-/** Resolves once the backend acknowledged the message (it may already have when sendMessage returns). */
+/** Resolves once the backend acknowledged the message (maybe before sendMessage returns). */
 async function sendAcknowledged(
   core: ParacordCore,
   serverId: string,

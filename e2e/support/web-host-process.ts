@@ -29,16 +29,7 @@ export async function startWebHostProcess(options: {
   const server = options.serverUrl ? ['--server', options.serverUrl] : []
   const child = spawn(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/web-host/cli.ts',
-      '--data',
-      options.dataDir,
-      ...server,
-      '--port',
-      '0',
-    ],
+    ['--import', 'tsx', 'src/web-host/cli.ts', '--data', options.dataDir, ...server, '--port', '0'],
     { cwd: REPO, env: { ...process.env, PARACORD_DATA: '', PARACORD_SERVER: '' }, stdio: 'pipe' },
   )
   let output = ''

@@ -70,7 +70,7 @@ async function sendAndWait(core: ParacordCore, serverId: string, channelId: stri
 }
 
 describe('startEmbeddedBackend', () => {
-  it('serves server.db from the data folder in another process, and stops it on close', async () => {
+  it('serves server.db from the data folder in another process, stopped on close', async () => {
     const dataDir = await folder()
     const backend = await started(dataDir)
     expect(backend.url).toBe(`http://127.0.0.1:${backend.port}`)
@@ -89,7 +89,7 @@ describe('startEmbeddedBackend', () => {
     expect(await healthy(backend.url)).toBe(false)
   })
 
-  it('restarts once on the same port after a crash, the core keeps working; a second crash is final', async () => {
+  it('restarts once on the same port, the core keeps working; then gives up', async () => {
     const errors: unknown[] = []
     const backend = await started(await folder(), errors)
     const core = await createParacordCore({
@@ -133,7 +133,7 @@ describe('startEmbeddedBackend', () => {
     expect(await healthy(backend.url)).toBe(false)
   }, 90_000)
 
-  it('asks for the port of the last run again (profiles keep their URL), another when it is taken', async () => {
+  it('asks for the last run’s port again (profiles keep their URL), another if taken', async () => {
     const dataDir = await folder()
     const first = await started(dataDir)
     const port = first.port

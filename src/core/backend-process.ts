@@ -81,6 +81,7 @@ const DEFAULT_START_TIMEOUT_MS = 30_000
 const DEFAULT_STOP_TIMEOUT_MS = 10_000
 const HEALTH_TIMEOUT_MS = 5_000
 const MAX_RESTARTS = 1
+const GIVE_UP = 'quit and start paracord again'
 /** How much of the process's last output a crash report quotes. */
 const OUTPUT_TAIL_CHARS = 2_000
 /** Beside server.db: the port of the last run, asked for again. */
@@ -226,7 +227,7 @@ class Supervisor implements EmbeddedBackend {
       this.state = 'failed'
       this.report(
         new EmbeddedBackendError(
-          `${what}\nIt was already restarted once and is not restarted again: quit and start paracord again.`,
+          `${what}\nIt was already restarted once and is not restarted again: ${GIVE_UP}.`,
           false,
         ),
       )
@@ -242,7 +243,7 @@ class Supervisor implements EmbeddedBackend {
           this.state = 'failed'
           this.report(
             new EmbeddedBackendError(
-              `${errorText(error)}\nIt crashed before and could not be restarted: quit and start paracord again.`,
+              `${errorText(error)}\nIt crashed before and could not be restarted: ${GIVE_UP}.`,
               false,
             ),
           )

@@ -2,12 +2,7 @@
 // counts, and burning. A shard that does not open under its own stream, id, burn time and
 // epoch, or whose author is not the member the spine pinned, is rejected and counted, never
 // shown.
-import {
-  ParacordError,
-  type ApiInput,
-  type MessageInfo,
-  type MessagePage,
-} from '../../shared/api'
+import { ParacordError, type ApiInput, type MessageInfo, type MessagePage } from '../../shared/api'
 import type { Shard } from '../../shared/protocol'
 import type { CachedMessage, Unsubscribe } from '../cache'
 import { canPost } from '../spine'
