@@ -81,20 +81,44 @@ const RULES = {
 
 const ELECTRON_ALLOWED = new Set(['main'])
 
-function block(side, files, ignores, sides) {
+/** Test helpers may reach src/server, so code that ships may not reach test helpers. */
+const TEST_HELPERS = {
+  group: ['**/test-*', '**/*-fixtures', '**/test-kit', '**/testing/**', '**/*.test'],
+  message: 'Code that ships may not import test helpers.',
+}
+const CLIENT_SIDES = new Set(['core', 'main', 'cli', 'web-host', 'renderer'])
+
+/** `import('../server')` and `require('../server')` cross a boundary as surely as `import`. */
+function forbidDynamic(side, sides) {
+  const folders = sides.join('|').replace(/-/g, '\\-')
+  const target = `/^\\.{1,2}\\/(.*\\/)?(${folders})(\\/|$)/`
+  const message = `src/${side} may not import this folder (see eslint.boundaries.js).`
+  return [
+    { selector: `ImportExpression[source.value=${target}]`, message },
+    {
+      selector: `CallExpression[callee.name='require'][arguments.0.value=${target}]`,
+      message,
+    },
+  ]
+}
+
+function block(side, files, ignores, sides, isTest) {
   const patterns = [forbidSides(side, sides)]
   if (!ELECTRON_ALLOWED.has(side)) patterns.push(ELECTRON)
   if (side === 'renderer') patterns.push(...NODE_AND_KEYS)
+  if (!isTest && CLIENT_SIDES.has(side)) patterns.push(TEST_HELPERS)
   return {
     files,
     ignores,
-    rules: { 'no-restricted-imports': ['error', { patterns }] },
+    rules: {
+      'no-restricted-imports': ['error', { patterns }],
+      'no-restricted-syntax': ['error', ...forbidDynamic(side, sides)],
+    },
   }
 }
 
 export const boundaryRules = Object.entries(RULES).flatMap(([side, { code, tests }]) => {
-  const all = [`src/${side}/**/*.{ts,tsx}`]
-  if (tests === undefined) return [block(side, all, [], code)]
+  const all = [`src/${side}/**/*.{ts,tsx,mts,cts,js,mjs,cjs}`]
   const testFiles = TEST_FILES.map((glob) => `src/${side}/${glob}`)
-  return [block(side, all, testFiles, code), block(side, testFiles, [], tests)]
+  return [block(side, all, testFiles, code, false), block(side, testFiles, [], tests ?? code, true)]
 })

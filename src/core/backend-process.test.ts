@@ -11,6 +11,7 @@ import type { MessageInfo } from '../shared/api'
 import { EMBEDDED_BACKEND_ENV } from '../shared/embedded-backend'
 import { TEST_KDF } from './crypto/test-kdf'
 import {
+  backendEnvironment,
   EmbeddedBackendError,
   nodeBackendEntry,
   PORT_FILE,
@@ -187,5 +188,31 @@ describe('startEmbeddedBackend', () => {
     child.disconnect()
     expect(await exited).toBe(0)
     expect(await healthy(url)).toBe(false)
+  })
+})
+
+describe('backendEnvironment', () => {
+  it('passes the backend its own variables and the basics, never the rest (the password)', () => {
+    const env = backendEnvironment(
+      { [EMBEDDED_BACKEND_ENV.dataDir]: '/data', [EMBEDDED_BACKEND_ENV.port]: '0' },
+      {
+        PATH: '/bin',
+        HOME: '/home/me',
+        SystemRoot: 'C:\\Windows',
+        TMPDIR: '/tmp',
+        PARACORD_PASSWORD: 'secret',
+        PARACORD_SERVER: 'http://example.test',
+        NODE_OPTIONS: '--require evil.js',
+        AWS_SECRET_ACCESS_KEY: 'key',
+      },
+    )
+    expect(env).toEqual({
+      [EMBEDDED_BACKEND_ENV.dataDir]: '/data',
+      [EMBEDDED_BACKEND_ENV.port]: '0',
+      PATH: '/bin',
+      HOME: '/home/me',
+      SystemRoot: 'C:\\Windows',
+      TMPDIR: '/tmp',
+    })
   })
 })

@@ -332,13 +332,43 @@ function packageRoot(from: string): string {
   }
 }
 
+/**
+ * The basics of the parent's environment a Node process needs to run (case-insensitive, as on
+ * Windows); nothing else of it, so secrets such as PARACORD_PASSWORD stay in the parent.
+ */
+const INHERITED_ENV = new Set([
+  'PATH',
+  'HOME',
+  'USERPROFILE',
+  'TMPDIR',
+  'TMP',
+  'TEMP',
+  'SYSTEMROOT',
+  'WINDIR',
+])
+
+/**
+ * The environment of the embedded backend: `env` (its own variables, EMBEDDED_BACKEND_ENV) on
+ * top of the few basics of `parent` (INHERITED_ENV), never the whole of it.
+ */
+export function backendEnvironment(
+  env: Readonly<Record<string, string>>,
+  parent: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  const basics: Record<string, string> = {}
+  for (const [name, value] of Object.entries(parent)) {
+    if (value !== undefined && INHERITED_ENV.has(name.toUpperCase())) basics[name] = value
+  }
+  return { ...basics, ...env }
+}
+
 /** Launches the backend with child_process.fork: Node's IPC channel, stdout and stderr piped. */
 export function forkBackend(entry?: BackendEntry): LaunchBackend {
   return (env) => {
     const { script, execArgv } = entry ?? nodeBackendEntry()
     const child = fork(script, [], {
       execArgv: [...execArgv],
-      env: { ...process.env, ...env },
+      env: backendEnvironment(env),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     })
     return childProcessBackend(child)

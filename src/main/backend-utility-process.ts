@@ -3,12 +3,16 @@
 // supervisor in src/core/backend-process.ts. The entry is out/main/embedded-backend.js, built
 // from src/server/embedded.ts by electron.vite.config.ts.
 import { utilityProcess } from 'electron'
-import type { BackendProcess, LaunchBackend } from '../core/backend-process'
+import {
+  backendEnvironment,
+  type BackendProcess,
+  type LaunchBackend,
+} from '../core/backend-process'
 
 export function utilityProcessBackend(entry: string): LaunchBackend {
   return (env) => {
     const child = utilityProcess.fork(entry, [], {
-      env: { ...process.env, ...env },
+      env: backendEnvironment(env),
       stdio: 'pipe',
       serviceName: 'paracord local server',
     })

@@ -20,8 +20,17 @@ export interface ServerConfig {
   readonly addressRateLimitPerMinute: number
   /** Accounts one client address may register per hour. */
   readonly registrationsPerHour: number
-  /** Failed logins of one handle allowed before each further try must wait (1 s, doubling). */
+  /**
+   * Failed logins of one handle from one client address (IPv6: per /64) allowed before each
+   * further try of that handle from that address must wait (1 s, doubling).
+   */
   readonly loginFailuresPerHandle: number
+  /**
+   * Failed logins of one handle from all addresses together allowed before each further try of
+   * it, from anywhere, must wait (1 s, doubling, at most 5 s): against guessing spread over many
+   * addresses, generous so that one address cannot reach it.
+   */
+  readonly loginFailuresPerHandleGlobal: number
   /** Failed logins from one client address allowed before each further try must wait. */
   readonly loginFailuresPerAddress: number
   /** The longest wait the login backoff imposes, so nobody can lock an account out for long. */
@@ -82,6 +91,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   addressRateLimitPerMinute: 6000,
   registrationsPerHour: 60,
   loginFailuresPerHandle: 5,
+  loginFailuresPerHandleGlobal: 200,
   loginFailuresPerAddress: 50,
   loginBackoffMaxMs: 60_000,
   maxSessionsPerAccount: 20,
@@ -177,13 +187,19 @@ Options (each also read from the environment variable in brackets; flags win):
                        accounts one client address may register per hour (default 60)
                        [PARACORD_REGISTRATIONS_PER_HOUR]
   --login-failures-per-handle N
-                       failed logins of one handle before each further try waits, 1 s
-                       doubling (default 5) [PARACORD_LOGIN_FAILURES_PER_HANDLE]
+                       failed logins of one handle from one client address before each
+                       further try of it from there waits, 1 s doubling (default 5)
+                       [PARACORD_LOGIN_FAILURES_PER_HANDLE]
+  --login-failures-per-handle-global N
+                       failed logins of one handle from all addresses before each further
+                       try of it waits, 1 s doubling to at most 5 s (default 200)
+                       [PARACORD_LOGIN_FAILURES_PER_HANDLE_GLOBAL]
   --login-failures-per-address N
-                       the same per client address (default 50)
+                       failed logins from one client address, any handles, before each
+                       further try from there waits (default 50)
                        [PARACORD_LOGIN_FAILURES_PER_ADDRESS]
   --login-backoff-max SECONDS
-                       longest such wait (default 60) [PARACORD_LOGIN_BACKOFF_MAX]
+                       longest per-address wait (default 60) [PARACORD_LOGIN_BACKOFF_MAX]
   --max-sessions-per-account N
                        live sessions per account; a login beyond it ends the oldest
                        (default 20) [PARACORD_MAX_SESSIONS_PER_ACCOUNT]
@@ -334,6 +350,11 @@ const NUMBER_FLAGS: Readonly<
   'address-rate-limit': { key: 'addressRateLimitPerMinute', min: 1, max: 10_000_000 },
   'registrations-per-hour': { key: 'registrationsPerHour', min: 1, max: 1_000_000 },
   'login-failures-per-handle': { key: 'loginFailuresPerHandle', min: 1, max: 1000 },
+  'login-failures-per-handle-global': {
+    key: 'loginFailuresPerHandleGlobal',
+    min: 1,
+    max: 1_000_000,
+  },
   'login-failures-per-address': { key: 'loginFailuresPerAddress', min: 1, max: 1_000_000 },
   'login-backoff-max': { key: 'loginBackoffMaxMs', min: 1, max: 24 * 3600, scale: 1000 },
   'max-sessions-per-account': { key: 'maxSessionsPerAccount', min: 1, max: 10_000 },

@@ -49,44 +49,88 @@ export interface FailureBackoffOptions {
 }
 
 /**
- * Exponential backoff after repeated failures (failed logins of a handle, or from an address).
+ * Exponential backoff after repeated failures (failed logins of a handle from an address, of a
+ * handle from anywhere, or from an address).
  * Tries made while a key must wait are refused without being judged, so they do not count; a
  * success clears the key; failures are forgotten after a quiet quarter of an hour (or maxMs).
+ * A try is begun (`tried`) before its first await and ended once judged, or forgiven.
  */
 export class FailureBackoff {
-  private readonly entries = new Map<string, { failures: number; lastAt: number }>()
+  private readonly entries = new Map<
+    string,
+    { failures: number; lastAt: number; pending: number }
+  >()
   private readonly forgetAfterMs: number
 
   constructor(private readonly options: FailureBackoffOptions) {
     this.forgetAfterMs = Math.max(15 * 60_000, options.maxMs)
   }
 
-  /** How long `key` must still wait before its next try; 0: it may try now. */
+  /**
+   * How long `key` must still wait before its next try; 0: it may try now. Tries begun
+   * (`tried`) and not yet judged count too, so concurrent tries cannot all be judged: once they
+   * would use up the free failures, further ones wait (baseMs) until those are judged.
+   */
   waitMs(key: string): number {
     const entry = this.entries.get(key)
     if (!entry) return 0
     const now = this.options.now()
-    if (now - entry.lastAt >= this.forgetAfterMs) {
+    if (entry.pending === 0 && now - entry.lastAt >= this.forgetAfterMs) {
       this.entries.delete(key)
       return 0
     }
-    const over = entry.failures - this.options.free
-    if (over < 0) return 0
-    const delay = Math.min(this.options.maxMs, this.options.baseMs * 2 ** Math.min(over, 40))
-    return Math.max(0, entry.lastAt + delay - now)
+    const failures = now - entry.lastAt >= this.forgetAfterMs ? 0 : entry.failures
+    const over = failures - this.options.free
+    if (over >= 0) {
+      const delay = Math.min(this.options.maxMs, this.options.baseMs * 2 ** Math.min(over, 40))
+      const wait = entry.lastAt + delay - now
+      if (wait > 0) return wait
+    }
+    if (entry.pending > 0 && failures + entry.pending >= this.options.free)
+      return this.options.baseMs
+    return 0
   }
 
+  /**
+   * Begins a try of `key`, before it is judged: until it ends (`failed`, `succeeded` or
+   * `forgive`) concurrent tries see it.
+   */
+  tried(key: string): void {
+    const entry = this.entries.get(key)
+    if (entry) entry.pending++
+    else this.set(key, { failures: 0, lastAt: 0, pending: 1 })
+  }
+
+  /** Ends a try begun by `tried` that turned out not to be judged: it does not count. */
+  forgive(key: string): void {
+    const entry = this.entries.get(key)
+    if (!entry) return
+    entry.pending = Math.max(0, entry.pending - 1)
+    if (entry.pending === 0 && entry.failures === 0) this.entries.delete(key)
+  }
+
+  /** A judged failure (ending a try begun by `tried`, if there was one). */
   failed(key: string): void {
     const now = this.options.now()
     const entry = this.entries.get(key)
     const failures = entry && now - entry.lastAt < this.forgetAfterMs ? entry.failures + 1 : 1
+    const pending = Math.max(0, (entry?.pending ?? 0) - 1)
     this.entries.delete(key)
-    this.entries.set(key, { failures, lastAt: now })
-    trim(this.entries, this.options.maxKeys ?? MAX_KEYS)
+    this.set(key, { failures, lastAt: now, pending })
   }
 
+  /** A success: clears the key's failures (and ends a try begun by `tried`). */
   succeeded(key: string): void {
-    this.entries.delete(key)
+    const entry = this.entries.get(key)
+    if (entry && entry.pending > 1) {
+      entry.pending--
+      entry.failures = 0
+    } else this.entries.delete(key)
+  }
+
+  private set(key: string, entry: { failures: number; lastAt: number; pending: number }): void {
+    this.entries.set(key, entry)
+    trim(this.entries, this.options.maxKeys ?? MAX_KEYS)
   }
 }
 

@@ -618,6 +618,33 @@ describe('a backend that rolls the vault back', () => {
     expect(await codeOf(laptop.account.login(name, TEST_PASSWORD))).toBe('vault_rollback')
     expect(laptop.account.profiles.read(handle)).toEqual(current)
   })
+
+  it('refuses an older vault under another account id, keeping the profile and its cache', async () => {
+    const { laptop, hostile, name, handle, old, current } = await deviceWithAnOldVault()
+    const cache = laptop.account.profiles.cachePathOf(handle)
+    expect(existsSync(cache)).toBe(true)
+    hostile.serveVault(old)
+    hostile.serveAccountId(toBase64Url(new Uint8Array(16).fill(7)))
+
+    // At a login, and at the unlock after the backend sent the device back to sign-in.
+    expect(await codeOf(laptop.account.login(name, TEST_PASSWORD))).toBe('vault_rollback')
+    expect(laptop.account.profiles.read(handle)).toEqual(current)
+    laptop.account.profiles.write({ ...current, signInRequired: true })
+    for (const version of [2, 3, 4]) {
+      hostile.serveVault({ ...old, version })
+      expect(await codeOf(laptop.account.unlock(TEST_PASSWORD))).toBe('vault_rollback')
+      expect(laptop.account.profiles.read(handle)).toEqual({ ...current, signInRequired: true })
+      expect(existsSync(cache)).toBe(true)
+    }
+    expect(laptop.account.authState().status).toBe('locked')
+
+    // The honest backend again: the device signs in and keeps version 3.
+    hostile.serveVault(null)
+    hostile.serveAccountId(null)
+    const session = await laptop.account.unlock(TEST_PASSWORD)
+    expect(session.vault().settings.alwaysRelayCalls).toBe(true)
+    expect(laptop.account.profiles.read(handle)!.vault).toEqual(current.vault)
+  })
 })
 
 describe('delete account and logout', () => {

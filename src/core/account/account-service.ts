@@ -44,6 +44,7 @@ import {
   lockedError,
   signedOutError,
   toParacordError,
+  vaultRollbackError,
 } from './errors'
 import { ProfileStore, type StoredProfile } from './profile-store'
 import { SignInRequiredError, UnlockedSessionImpl } from './unlocked-session'
@@ -249,7 +250,17 @@ export class AccountService {
       //    password, as the version the server says it is. A device that already knows this
       //    account refuses a vault older than the newest it has seen (its profile's), and one
       //    relabelled; without a profile, one that does not open is damaged.
+      //    The backend chooses the account id, so it alone does not decide which account this
+      //    is: a profile whose vault opens with this password is this account whatever the id.
       const existing = this.readProfileQuietly(handle)
+      if (
+        existing !== null &&
+        existing.accountId !== login.accountId &&
+        (await this.opensLocalVault(existing, password, salt, kdf, secrets.vaultKey))
+      )
+        throw vaultRollbackError(
+          'The server claims another account for this name, whose vault on this device opens with this password: refused, so the vault this device holds is neither replaced by an older one nor removed.',
+        )
       const known = existing?.accountId === login.accountId ? existing : null
       const vault =
         known === null
@@ -259,7 +270,8 @@ export class AccountService {
       const identity = importIdentity(vault.identity)
       const cacheKey = fromBase64Url(vault.cacheKey)
       await publishIdentity(client, identity).catch((error: unknown) => this.onError(error))
-      // 4. A profile left by a deleted namesake (another account id) goes, cache and all.
+      // 4. A profile left by a deleted namesake (another account id, and a vault this password
+      //    does not open) goes, cache and all.
       if (existing !== null && known === null) this.profiles.remove(handle)
       const profile: StoredProfile = {
         v: 1,
@@ -618,6 +630,36 @@ export class AccountService {
     throw this.profiles.lastAccount() !== null ? lockedError() : signedOutError()
   }
 
+  /**
+   * Whether the profile's stored vault opens with `password` (with its own salt and KDF, which
+   * this device made or saw; the key of the served salt is reused when it is the same).
+   */
+  private async opensLocalVault(
+    profile: StoredProfile,
+    password: string,
+    servedSalt: string,
+    servedKdf: KdfParams,
+    servedVaultKey: Uint8Array,
+  ): Promise<boolean> {
+    const sameKey = profile.salt === servedSalt && sameKdf(profile.kdf, servedKdf)
+    const own = sameKey
+      ? null
+      : await deriveLoginSecrets(password, fromBase64Url(profile.salt), profile.kdf)
+    try {
+      openVaultData(
+        profile.vault.body,
+        own?.vaultKey ?? servedVaultKey,
+        profile.handle,
+        profile.vault.version,
+      )
+      return true
+    } catch {
+      return false
+    } finally {
+      if (own !== null) wipe(own.vaultKey, own.loginKeys.privateKey)
+    }
+  }
+
   private readProfileQuietly(handle: string): StoredProfile | null {
     try {
       return this.profiles.read(handle)
@@ -702,3 +744,6 @@ async function publishIdentity(client: StoreClient, identity: Identity): Promise
     if (!isApiError(error, 'already_exists')) throw error
   }
 }
+
+const sameKdf = (a: KdfParams, b: KdfParams): boolean =>
+  a.alg === b.alg && a.opsLimit === b.opsLimit && a.memLimit === b.memLimit

@@ -9,6 +9,8 @@ export interface HostileBackend {
   readonly url: string
   /** From now on the vault `enclave.id` is answered with `enclave`; null tells the truth again. */
   serveVault(enclave: Enclave | null): void
+  /** From now on a login's answer claims this account id; null tells the truth again. */
+  serveAccountId(accountId: string | null): void
   /** How many times the forged vault was handed out. */
   readonly forgeries: number
   close(): Promise<void>
@@ -18,9 +20,13 @@ const FORWARDED_HEADERS = ['accept', 'authorization', 'content-type']
 
 export async function startHostileBackend(targetUrl: string): Promise<HostileBackend> {
   let forged: Enclave | null = null
+  let forgedAccountId: string | null = null
   let forgeries = 0
 
   const rewrite = (method: string, path: string, text: string): string => {
+    if (forgedAccountId !== null && method === 'POST' && path === '/v1/auth/login') {
+      text = JSON.stringify({ ...(JSON.parse(text) as object), accountId: forgedAccountId })
+    }
     if (forged === null) return text
     if (method === 'GET' && path === `/v1/enclaves/${forged.id}`) {
       forgeries++
@@ -69,6 +75,9 @@ export async function startHostileBackend(targetUrl: string): Promise<HostileBac
     url: `http://127.0.0.1:${port}`,
     serveVault(enclave) {
       forged = enclave
+    },
+    serveAccountId(accountId) {
+      forgedAccountId = accountId
     },
     get forgeries() {
       return forgeries

@@ -25,21 +25,32 @@ const NO_ACCOUNT_KEY = toBase64Url(
   createHash('sha256').update('paracord: no such account').digest(),
 )
 
+/** A refusal of a judged try, already counted as a failure. */
+class Judged extends Error {
+  constructor(readonly error: ApiError) {
+    super(error.message)
+  }
+}
+
+/** The longest wait failures of a handle from all addresses together impose on it. */
+const GLOBAL_WAIT_MAX_MS = 5000
+
 export const authRoutes = routePlugin((app, { ctx }) => {
   const { store, now, config } = ctx
   const refuse = () => new ApiError('invalid_credentials', 'login failed')
-  // Failed logins slow down further tries of the same handle (a guesser spread over many
-  // addresses) and from the same address (one guesser trying many handles). The wait is capped,
-  // so someone failing on purpose delays the owner by at most loginBackoffMaxMs at a time.
-  const backoff = (free: number) =>
-    new FailureBackoff({
-      free,
-      baseMs: Math.min(1000, config.loginBackoffMaxMs),
-      maxMs: config.loginBackoffMaxMs,
-      now,
-    })
-  const failuresOfHandle = backoff(config.loginFailuresPerHandle)
-  const failuresOfAddress = backoff(config.loginFailuresPerAddress)
+  // Failed logins slow down further tries of the same handle from the same address (so a guesser
+  // at one address only slows itself, never the owner elsewhere), further tries from the same
+  // address (one guesser trying many handles), and, far more generously and for at most
+  // GLOBAL_WAIT_MAX_MS at a time, further tries of the same handle from anywhere (a guesser
+  // spread over many addresses).
+  const backoff = (free: number, maxMs: number) =>
+    new FailureBackoff({ free, baseMs: Math.min(1000, maxMs), maxMs, now })
+  const failuresOfHandleAtAddress = backoff(config.loginFailuresPerHandle, config.loginBackoffMaxMs)
+  const failuresOfAddress = backoff(config.loginFailuresPerAddress, config.loginBackoffMaxMs)
+  const failuresOfHandle = backoff(
+    config.loginFailuresPerHandleGlobal,
+    Math.min(GLOBAL_WAIT_MAX_MS, config.loginBackoffMaxMs),
+  )
 
   app.post(
     '/v1/auth/challenge',
@@ -77,35 +88,67 @@ export const authRoutes = routePlugin((app, { ctx }) => {
     async (request, reply) => {
       const { handle, challengeId, signature } = request.body
       const address = clientAddress(request)
-      // 1. While the handle or the address must wait after failures, no try is judged (and the
-      //    challenge stays usable).
-      const waitMs = Math.max(failuresOfHandle.waitMs(handle), failuresOfAddress.waitMs(address))
+      const handleAtAddress = `${address} ${handle}`
+      // 1. While this handle from this address, this address, or this handle from anywhere must
+      //    wait after failures, no try is judged (and the challenge stays usable).
+      const waitMs = Math.max(
+        failuresOfHandleAtAddress.waitMs(handleAtAddress),
+        failuresOfAddress.waitMs(address),
+        failuresOfHandle.waitMs(handle),
+      )
       if (waitMs > 0) {
         const seconds = Math.ceil(waitMs / 1000)
         void reply.header('retry-after', String(seconds))
         throw new ApiError('rate_limited', `too many failed logins; retry in ${seconds} s`)
       }
-      const failed = () => {
-        failuresOfHandle.failed(handle)
-        failuresOfAddress.failed(address)
-        return refuse()
+      // The try is begun before any await, so concurrent tries already see it (and wait once
+      // they would use up the free failures); it ends judged, or forgiven when it is not.
+      failuresOfHandleAtAddress.tried(handleAtAddress)
+      failuresOfAddress.tried(address)
+      failuresOfHandle.tried(handle)
+      const forgive = () => {
+        failuresOfHandleAtAddress.forgive(handleAtAddress)
+        failuresOfAddress.forgive(address)
+        failuresOfHandle.forgive(handle)
       }
-      // 2. The challenge is taken (deleted) whatever happens next: one answer per challenge.
-      const challenge = await store.takeChallenge(challengeId)
-      if (!challenge || challenge.handle !== handle) throw failed()
-      if (challenge.expiresAt <= now()) throw new ApiError('expired', 'the challenge expired')
-      // 3. Signed by the account's login key over (handle, challengeId, nonce).
-      const account = await store.getAccountByHandle(handle)
-      const payload = loginPayload({ handle, challengeId, nonce: challenge.nonce })
-      const verified = verifySignature(
-        account?.loginPublicKey ?? NO_ACCOUNT_KEY,
-        payload,
-        signature,
-      )
-      if (!account || !verified) throw failed()
-      const vault = await store.getEnclave(handle)
-      if (!vault) throw failed()
-      failuresOfHandle.succeeded(handle)
+      let account
+      try {
+        account = await judge()
+      } catch (error) {
+        if (!(error instanceof Judged)) forgive()
+        throw error instanceof Judged ? error.error : error
+      }
+      // A success clears this handle's failures from this address and ends its try elsewhere
+      // (it does not clear failures others caused).
+      failuresOfHandleAtAddress.succeeded(handleAtAddress)
+      failuresOfAddress.forgive(address)
+      failuresOfHandle.forgive(handle)
+      async function judge() {
+        const failed = () => {
+          failuresOfHandleAtAddress.failed(handleAtAddress)
+          failuresOfAddress.failed(address)
+          failuresOfHandle.failed(handle)
+          return new Judged(refuse())
+        }
+        // 2. The challenge is taken (deleted) whatever happens next: one answer per challenge.
+        //    Only an answer to a challenge issued for this handle is judged and counts as a
+        //    failure: a made-up or used challenge id, or another handle's, never slows anyone.
+        const challenge = await store.takeChallenge(challengeId)
+        if (!challenge || challenge.handle !== handle) throw refuse()
+        if (challenge.expiresAt <= now()) throw new ApiError('expired', 'the challenge expired')
+        // 3. Signed by the account's login key over (handle, challengeId, nonce).
+        const found = await store.getAccountByHandle(handle)
+        const payload = loginPayload({ handle, challengeId, nonce: challenge.nonce })
+        const verified = verifySignature(
+          found?.loginPublicKey ?? NO_ACCOUNT_KEY,
+          payload,
+          signature,
+        )
+        if (!found || !verified) throw failed()
+        const vault = await store.getEnclave(handle)
+        if (!vault) throw failed()
+        return { ...found, vault }
+      }
       // 4. A new session; the store keeps only the token's hash. Beyond the account's cap of
       //    live sessions the oldest end, sockets included.
       const token = newToken()
@@ -119,7 +162,7 @@ export const authRoutes = routePlugin((app, { ctx }) => {
           tokenHash,
           exceptTokenHash: null,
         })
-      return { token, expiresAt, accountId: account.id, vault: toEnclave(vault) }
+      return { token, expiresAt, accountId: account.id, vault: toEnclave(account.vault) }
     },
   )
 

@@ -80,14 +80,41 @@ describe('POST /v1/streams and POST /v1/streams/:id/info', () => {
     const stale = await server.api.streamInfo(bob, stream, { at: Date.now() - 10 * 60_000 })
     expect(stale.status).toBe(401)
 
-    // A holder of a rotated-out read key still learns the history it needs to catch up.
+    // A holder of a rotated-out read key (a removed member) learns what that key reads, to
+    // catch up to it, and nothing past their removal: neither later posts nor later rotations.
     const oldReadKey = stream.readKey
     expect((await server.api.rotate(alice.token, stream)).status).toBe(200)
+    const secondReadKey = stream.readKey
+    await server.api.postMany(alice.token, stream, 3)
+    expect((await server.api.rotate(alice.token, stream)).status).toBe(200)
+    await server.api.postMany(alice.token, stream, 2)
     const byOldKey = await server.api.streamInfo(bob, stream, { keys: [outsider, oldReadKey] })
     expect(byOldKey.status).toBe(200)
-    expect(byOldKey.body.previousKeys).toEqual([
-      { keyVersion: 1, readKey: oldReadKey.publicKey, untilSeq: 2 },
-    ])
+    expect(byOldKey.body).toMatchObject({
+      keyVersion: 2,
+      headSeq: 2,
+      policy: { readKey: secondReadKey.publicKey },
+      previousKeys: [{ keyVersion: 1, readKey: oldReadKey.publicKey, untilSeq: 2 }],
+    })
+    expect(JSON.stringify(byOldKey.body)).not.toContain(stream.readKey.publicKey)
+    // One removed at the second rotation learns up to there; the newest key learns it all.
+    const bySecondKey = await server.api.streamInfo(bob, stream, {
+      keys: [oldReadKey, secondReadKey],
+    })
+    expect(bySecondKey.body).toMatchObject({
+      keyVersion: 3,
+      headSeq: 5,
+      policy: { readKey: stream.readKey.publicKey },
+      previousKeys: [
+        { keyVersion: 1, readKey: oldReadKey.publicKey, untilSeq: 2 },
+        { keyVersion: 2, readKey: secondReadKey.publicKey, untilSeq: 5 },
+      ],
+    })
+    const byCurrentKey = await server.api.streamInfo(bob, stream, {
+      keys: [oldReadKey, stream.readKey],
+    })
+    expect(byCurrentKey.body).toMatchObject({ keyVersion: 3, headSeq: 7 })
+    expect(byCurrentKey.body.previousKeys).toHaveLength(2)
   })
 
   it('refuses a policy not signed by its admin key, and a duplicate id', async () => {

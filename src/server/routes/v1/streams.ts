@@ -24,7 +24,7 @@ import { accessAfter, checkReadProof } from '../../read-access'
 import { ReadThroughCache } from '../../read-through-cache'
 import type { ShardRecord, StreamRecord } from '../../store/types'
 import { verifySignature } from '../../verify'
-import { toShard, toStreamInfo } from '../../wire'
+import { toShard, toStreamInfo, toStreamInfoUntil } from '../../wire'
 import { routePlugin } from '../plugin'
 import { bearer, refusals } from '../schemas'
 
@@ -120,19 +120,33 @@ export const streamRoutes = routePlugin((app, { ctx }) => {
       //    rotation) for this account. An unknown stream and a stream this account proves no
       //    key of get the same answer, after the same work.
       const stream = await store.getStream(request.params.id)
-      const readKeys = new Set(
+      // The key version of each read key: the current one's, or a kept one's from before.
+      const versionOf = new Map<string, number>(
         stream === null
-          ? [NO_STREAM_KEY]
-          : [stream.policy.readKey, ...stream.previousKeys.map((k) => k.readKey)],
+          ? [[NO_STREAM_KEY, 0]]
+          : [
+              ...stream.previousKeys.map((k): [string, number] => [k.readKey, k.keyVersion]),
+              [stream.policy.readKey, stream.keyVersion],
+            ],
       )
       const accountId = sessionOf(request).accountId
-      const proven = proofs.some(({ readKey, signature }) => {
-        const key = readKeys.has(readKey) ? readKey : NO_STREAM_KEY
+      let provenVersion: number | null = null
+      for (const { readKey, signature } of proofs) {
+        const known = versionOf.has(readKey)
+        const key = known ? readKey : NO_STREAM_KEY
         const payload = streamInfoPayload({ stream: request.params.id, accountId, readKey, at })
-        return verifySignature(key, payload, signature)
-      })
-      if (stream === null || !proven) throw notFound('stream')
-      return toStreamInfo(stream)
+        if (!verifySignature(key, payload, signature) || !known) continue
+        const version = versionOf.get(readKey)!
+        provenVersion = Math.max(provenVersion ?? version, version)
+      }
+      if (stream === null || provenVersion === null) throw notFound('stream')
+      // 3. The holder of a rotated-out key (a former member, or a member still catching up)
+      //    learns only what that key reads: the head seq up to its untilSeq, the key history
+      //    up to it, and the next key version (the one that ended it) as the current one. It
+      //    learns nothing posted or rotated after.
+      return provenVersion === stream.keyVersion
+        ? toStreamInfo(stream)
+        : toStreamInfoUntil(stream, provenVersion)
     },
   )
 
