@@ -1,0 +1,2 @@
+export function nodeBuildIsStale(): Promise<boolean>
+export function buildNodeIfStale(): Promise<boolean>
