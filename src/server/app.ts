@@ -16,7 +16,7 @@ import { secretCache, type RouteOptions, type ServerContext } from './context'
 import { ApiError, codeForStatus, STATUS_OF } from './errors'
 import { LiveHub } from './live/hub'
 import { InProcessNotifier, type LiveNotifier } from './live/notifier'
-import { clientAddress } from './limits'
+import { clientAddress, WindowCounter } from './limits'
 import { createMetrics, type ServerMetrics } from './metrics'
 import { healthRoutes } from './routes/healthz'
 import { metricsRoutes } from './routes/metrics'
@@ -113,7 +113,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // 3. Rate limits: per account once its session is verified (looked up first, here), else per
   //    client address, with a larger budget since many people may share one address. A Bearer
   //    header that names no live session counts as nothing but its address.
-  app.addHook('onRequest', resolveSession(sessions, now))
+  //    A token not cached is looked up only within its address's budget of lookups (see
+  //    resolveSession), so made-up tokens cannot each cost a store read (/healthz included).
+  const lookups = new WindowCounter({
+    max: config.addressRateLimitPerMinute,
+    windowMs: 60_000,
+    now,
+  })
+  app.addHook('onRequest', resolveSession(sessions, now, lookups))
   await app.register(rateLimit, {
     global: true,
     max: (request) =>

@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import { EncodingError, fromBase64Url, toBase64Url } from '../shared/encoding'
 import { ApiError } from './errors'
+import { clientAddress, type WindowCounter } from './limits'
 import type { LiveNotifier } from './live/notifier'
 import { ReadThroughCache } from './read-through-cache'
 import type { SessionRecord, Store } from './store/types'
@@ -42,6 +43,10 @@ const SESSION_CACHE_ENTRIES = 10_000
 /** Only a backstop should an ended-session event from another instance be lost. */
 const SESSION_CACHE_MAX_AGE_MS = 5_000
 
+/** Token hashes the store did not know, remembered so a repeated one is not looked up again. */
+const UNKNOWN_TOKEN_ENTRIES = 10_000
+const UNKNOWN_TOKEN_MAX_AGE_MS = 5_000
+
 /**
  * Session lookups through a small cache. Every path that ends sessions (logout, password
  * change, account deletion) publishes `sessions_ended` right after the store write; the cache
@@ -49,9 +54,18 @@ const SESSION_CACHE_MAX_AGE_MS = 5_000
  */
 export class SessionCache {
   private readonly cache: ReadThroughCache<string, SessionRecord>
+  /**
+   * Token hashes recently found unknown, by when (insertion-ordered, bounded). Tokens are 32
+   * random bytes, so one cannot name a session created later; `created` still drops it.
+   */
+  private readonly unknown = new Map<string, number>()
   private readonly stopListening: () => void
 
-  constructor(store: Store, notifier: LiveNotifier, now: () => number) {
+  constructor(
+    store: Store,
+    notifier: LiveNotifier,
+    private readonly now: () => number,
+  ) {
     this.cache = new ReadThroughCache((tokenHash) => store.getSession(tokenHash), {
       maxEntries: SESSION_CACHE_ENTRIES,
       maxAgeMs: SESSION_CACHE_MAX_AGE_MS,
@@ -68,8 +82,16 @@ export class SessionCache {
     })
   }
 
-  /** Looks a token up; null when it is malformed, unknown, logged out or expired. */
-  async find(token: string, now: number): Promise<Session | null> {
+  /**
+   * Looks a token up; null when it is malformed, unknown, logged out or expired. A token not
+   * cached goes to the store only if `mayLookUp` allows it (else null: no session is known);
+   * `lookedUp(found)` then tells the caller how the lookup went.
+   */
+  async find(
+    token: string,
+    now: number,
+    budget?: { mayLookUp: () => boolean; lookedUp: (found: boolean) => void },
+  ): Promise<Session | null> {
     let tokenHash: string
     try {
       tokenHash = hashToken(token)
@@ -77,14 +99,44 @@ export class SessionCache {
       if (error instanceof EncodingError) return null
       throw error
     }
-    const record = await this.cache.get(tokenHash)
+    let record = this.cache.peek(tokenHash) ?? null
+    if (record === null) {
+      if (this.isKnownUnknown(tokenHash)) return null
+      if (budget && !budget.mayLookUp()) return null
+      record = await this.cache.get(tokenHash)
+      if (record === null) this.rememberUnknown(tokenHash)
+      budget?.lookedUp(record !== null)
+    }
     if (record === null || record.expiresAt <= now) return null
     return { accountId: record.accountId, tokenHash, expiresAt: record.expiresAt }
+  }
+
+  /** A session was just stored under `tokenHash`: it must not be taken for an unknown one. */
+  created(tokenHash: string): void {
+    this.unknown.delete(tokenHash)
   }
 
   close(): void {
     this.stopListening()
     this.cache.clear()
+    this.unknown.clear()
+  }
+
+  private isKnownUnknown(tokenHash: string): boolean {
+    const at = this.unknown.get(tokenHash)
+    if (at === undefined) return false
+    if (this.now() - at < UNKNOWN_TOKEN_MAX_AGE_MS) return true
+    this.unknown.delete(tokenHash)
+    return false
+  }
+
+  private rememberUnknown(tokenHash: string): void {
+    this.unknown.delete(tokenHash)
+    this.unknown.set(tokenHash, this.now())
+    for (const key of this.unknown.keys()) {
+      if (this.unknown.size <= UNKNOWN_TOKEN_ENTRIES) break
+      this.unknown.delete(key)
+    }
   }
 }
 
@@ -95,11 +147,25 @@ const resolved = new WeakSet<FastifyRequest>()
  * The app's first onRequest hook: sets `request.session` when the Bearer token names a live
  * session, before anything is counted, so that only a verified session is ever a rate-limit
  * key (a made-up token is just a request from its address).
+ * With `lookups`, a token not cached is looked up in the store only while its client address
+ * has lookups left, each charged before the lookup and given back if it found a session: made-up
+ * tokens from one address cost a bounded number of store reads (those requests are charged to
+ * the address's rate limit too, so once its lookups are spent it is refused anyway).
  */
-export function resolveSession(sessions: SessionCache, now: () => number) {
+export function resolveSession(sessions: SessionCache, now: () => number, lookups?: WindowCounter) {
   return async (request: FastifyRequest): Promise<void> => {
     const token = bearerToken(request)
-    request.session = token === null ? null : await sessions.find(token, now())
+    if (token === null) request.session = null
+    else if (lookups === undefined) request.session = await sessions.find(token, now())
+    else {
+      const address = clientAddress(request)
+      request.session = await sessions.find(token, now(), {
+        mayLookUp: () => lookups.hit(address) === 0,
+        lookedUp: (found) => {
+          if (found) lookups.refund(address)
+        },
+      })
+    }
     resolved.add(request)
   }
 }

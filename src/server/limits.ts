@@ -164,6 +164,12 @@ export class WindowCounter {
     window.count++
     return 0
   }
+
+  /** Gives back one event of `key` counted in its current window (one that turned out free). */
+  refund(key: string): void {
+    const window = this.windows.get(key)
+    if (window && window.count > 0) window.count--
+  }
 }
 
 /** Things held per key at once (WebSockets per address, per session, per account). */

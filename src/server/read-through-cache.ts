@@ -33,6 +33,14 @@ export class ReadThroughCache<K, V> {
     return this.entries.size
   }
 
+  /** The cached value if there is a fresh one, without reading the store; else undefined. */
+  peek(key: K): V | undefined {
+    const entry = this.entries.get(key)
+    if (entry === undefined || this.options.now() - entry.cachedAt >= this.options.maxAgeMs)
+      return undefined
+    return entry.value
+  }
+
   /** The cached value, or the store's (cached if nothing was invalidated meanwhile). */
   async get(key: K): Promise<V | null> {
     const entry = this.entries.get(key)

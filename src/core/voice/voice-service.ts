@@ -85,6 +85,11 @@ export class VoiceService {
   /** Whether the live connection is up; while it is not, nobody times out. */
   private online = false
   private closed = false
+  private closing = false
+  /** Joins in flight; close waits for them, so that a late join is taken back before the wipe. */
+  private readonly joins = new Set<Promise<unknown>>()
+  /** close()'s signal: a late join's leave stops being waited for when it aborts. */
+  private closeSignal: AbortSignal | undefined
 
   constructor(options: VoiceServiceOptions) {
     this.session = options.session
@@ -130,20 +135,42 @@ export class VoiceService {
   }
 
   async join(serverId: string, channelId: string): Promise<VoiceCall> {
+    if (this.closing) throw endedError()
     this.requireVoiceChannel(serverId, channelId)
     if (this.call?.channelId === channelId) return this.callState(this.call)
     if (this.call) await this.leave()
     // 1. A new session, announced by a join shard.
     const call: Call = { serverId, channelId, userId: this.session.userId, sessionId: randomId() }
     this.call = call
+    const joining = this.enter(call)
+    this.joins.add(joining)
+    try {
+      return await joining
+    } finally {
+      this.joins.delete(joining)
+    }
+  }
+
+  private async enter(call: Call): Promise<VoiceCall> {
+    const { serverId, channelId } = call
     try {
       const seq = await this.post(serverId, channelId, {
         type: 'join',
         session: call.sessionId,
         at: this.session.now(),
       })
+      // Ended meanwhile (close, leave, another join): that leave may have reached the backend
+      // before this join, so the others would keep a ghost until the timeout. Take it back.
+      if (this.call !== call) {
+        await this.postLeave(call, this.closeSignal)
+        throw endedError()
+      }
       // 2. Once the stream has delivered everything up to it, the room knows who came first.
-      await this.waitForCursor(channelId, seq)
+      await this.waitForCursor(channelId, seq, call)
+      if (this.call !== call) {
+        await this.postLeave(call, this.closeSignal)
+        throw endedError()
+      }
       const room = this.room(serverId, channelId)
       // 3. Beyond the first eight: not in; say so and take the join back.
       if (!room.isAdmitted(call.userId, call.sessionId)) {
@@ -223,7 +250,9 @@ export class VoiceService {
    * leave is no longer waited for: the session is about to be wiped.
    */
   async close(signal?: AbortSignal): Promise<void> {
-    if (this.closed) return
+    if (this.closing) return
+    this.closing = true
+    this.closeSignal = signal
     const call = this.call
     if (call) {
       this.endCall()
@@ -234,8 +263,11 @@ export class VoiceService {
       })
       await this.postLeave(call, signal)
     }
+    // A join in flight takes itself back (see enter); wait for it, as for the leave above.
+    await unlessAborted(Promise.allSettled([...this.joins]), signal).catch(() => undefined)
     this.closed = true
     if (this.expiryTimer) clearTimeout(this.expiryTimer)
+    this.expiryTimer = null
     this.unsubscribers.splice(0).forEach((off) => off())
     this.rooms.clear()
   }
@@ -357,12 +389,15 @@ export class VoiceService {
     this.call = null
     if (this.heartbeat) clearInterval(this.heartbeat)
     this.heartbeat = null
+    // A join waiting for its shard stops waiting: the call it was for is over.
+    this.seqWaiters.forEach((wake) => wake())
   }
 
-  private waitForCursor(channelId: string, seq: number): Promise<void> {
+  /** Until the stream has delivered `seq`, or `call` is no longer this device's call. */
+  private waitForCursor(channelId: string, seq: number, call: Call): Promise<void> {
     return new Promise((resolve, reject) => {
       const check = () => {
-        if (this.cursor(channelId) < seq) return
+        if (this.call === call && this.cursor(channelId) < seq) return
         done()
         resolve()
       }
@@ -447,6 +482,9 @@ export class VoiceService {
     return { ...this.channelState(call.serverId, call.channelId), sessionId: call.sessionId }
   }
 }
+
+const endedError = () =>
+  new ParacordError('conflict', 'The call was ended before joining it finished.')
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 

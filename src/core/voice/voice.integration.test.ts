@@ -10,6 +10,7 @@ let backend: Backend
 let olga: TestUser
 let alice: TestUser
 let bob: TestUser
+let carol: TestUser | undefined
 let serverId: string
 let lounge: string
 
@@ -30,7 +31,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await Promise.all([olga, alice, bob].map((u) => u?.dispose()))
+  await Promise.all([olga, alice, bob, carol].flatMap((u) => (u ? [u.dispose()] : [])))
   await backend?.dispose()
 })
 
@@ -129,5 +130,56 @@ describe('voice signalling', () => {
       reason: 'channel_deleted',
     })
     expect(bob.voice.state().call).toBeNull()
+  })
+
+  it('takes back a join still in flight when the service closes, and keeps no timer', async () => {
+    carol = await newUser(backend, 'carol', true, { voice })
+    const den = (
+      await olga.servers.createChannel(serverId, { name: 'den', kind: 'voice', burnSeconds: 60 })
+    ).id
+    await carol.servers.joinByInvite((await olga.servers.createInvite(serverId, null, null)).code)
+    await waitFor(() => olga.servers.getServer(serverId).members.length === 4, 'carol joins')
+    await carol.sync.whenSynced()
+    // Carol's join shard is held until the leave of her close() has reached the backend: the
+    // app is locked while "Join voice" is in flight, and the join arrives last.
+    const client = carol.session.client
+    const postShard = client.postShard.bind(client)
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    let posts = 0
+    client.postShard = async (...args: Parameters<typeof postShard>) => {
+      const n = ++posts
+      if (n === 1) await held
+      const posted = await postShard(...args)
+      if (n === 2) release()
+      return posted
+    }
+    const joining = carol.voice.join(serverId, den).then(
+      () => null,
+      (error: unknown) => error,
+    )
+    await waitFor(() => posts === 1, 'the join is in flight')
+    await carol.voice.close()
+    await joining
+    const timers = carol.voice as unknown as {
+      heartbeat: ReturnType<typeof setInterval> | null
+      expiryTimer: ReturnType<typeof setTimeout> | null
+    }
+    expect(timers.heartbeat).toBeNull()
+    expect(timers.expiryTimer).toBeNull()
+    expect(carol.voice.state().call).toBeNull()
+    // Olga has read everything carol posted, and does not keep her as a ghost.
+    const inDen = () =>
+      olga.voice
+        .state()
+        .channels.find((c) => c.channelId === den)
+        ?.participants.map((p) => p.displayName) ?? []
+    const seenCarol = () =>
+      olga.seen.voiceParticipants.some(
+        (s) => s.channelId === den && s.participants.some((p) => p.displayName === 'carol'),
+      )
+    await waitFor(() => seenCarol(), 'olga sees the late join')
+    await waitFor(() => inDen().length === 0, 'olga sees carol leave', 1000)
+    expect(carol.errors).toEqual([])
   })
 })

@@ -153,7 +153,9 @@ export const authRoutes = routePlugin((app, { ctx }) => {
       //    live sessions the oldest end, sockets included.
       const token = newToken()
       const expiresAt = now() + config.sessionTtlMs
-      await store.putSession({ tokenHash: hashToken(token), accountId: account.id, expiresAt })
+      const newHash = hashToken(token)
+      await store.putSession({ tokenHash: newHash, accountId: account.id, expiresAt })
+      ctx.sessions.created(newHash)
       const ended = await store.trimSessionsOf(account.id, config.maxSessionsPerAccount)
       for (const tokenHash of ended)
         ctx.notifier.publish({
