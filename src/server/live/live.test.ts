@@ -10,7 +10,8 @@ let alice: SignedIn
 let bob: SignedIn
 beforeAll(async () => {
   server = await startTestServer({
-    wsAuthTimeoutMs: 300,
+    // Short enough to test the timeout, long enough for a sign-in while a burst is being stored.
+    wsAuthTimeoutMs: 1_500,
     wsMaxBufferedBytes: 256 * 1024,
     wsDrainTimeoutMs: 500,
     // Many sockets of one session, some left open across tests (caps: see caps.test.ts).
