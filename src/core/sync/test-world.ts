@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { ApiEventName, ApiEvents } from '../../shared/api'
+import { API_EVENTS, type ApiEventName, type ApiEvents } from '../../shared/api'
 import { startServer, type RunningServer } from '../../server'
 import { AccountService } from '../account'
 import { TEST_PASSWORD } from '../account/test-passwords'
@@ -65,22 +65,6 @@ export interface TestUser extends ServerCore {
   dispose(): Promise<void>
 }
 
-const EVENT_NAMES: ApiEventName[] = [
-  'authChanged',
-  'serversChanged',
-  'serverChanged',
-  'serverRemoved',
-  'messagesChanged',
-  'messagesBurned',
-  'messagesDeleted',
-  'connectionChanged',
-  'keyChanged',
-  'spineRejected',
-  'voiceParticipants',
-  'voiceSignal',
-  'voiceEnded',
-]
-
 /** Registers `name`, builds its services and starts sync. */
 export async function newUser(
   backend: Backend,
@@ -99,8 +83,8 @@ export async function newUser(
   })
   const session = await account.register(name, TEST_PASSWORD)
   const events = new CoreEvents()
-  const seen = Object.fromEntries(EVENT_NAMES.map((e) => [e, []])) as unknown as TestUser['seen']
-  for (const name of EVENT_NAMES)
+  const seen = Object.fromEntries(API_EVENTS.map((e) => [e, []])) as unknown as TestUser['seen']
+  for (const name of API_EVENTS)
     events.on(name, (payload) => (seen[name] as unknown[]).push(payload))
   core = createServerCore({
     session,
