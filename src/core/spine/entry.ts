@@ -2,6 +2,7 @@
 // fields in the tagged encoding of shared/signing (encodeFields); the chain hash covers the
 // same fields plus the signature, so a hash names one exact signed entry.
 import sodium from 'libsodium-wrappers-sumo'
+import { canonicalJson } from '../../shared/canonical-json'
 import { fromBase64Url, toBase64Url } from '../../shared/encoding'
 import { encodeFields } from '../../shared/signing'
 import { bodyShapeProblem } from './shape'
@@ -19,19 +20,7 @@ export function spineReady(): Promise<void> {
   return sodium.ready
 }
 
-/** JSON with object keys sorted at every level, so every client signs the same bytes. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  if (typeof value === 'object' && value !== null) {
-    const record = value as Record<string, unknown>
-    const fields = Object.keys(record)
-      .filter((key) => record[key] !== undefined)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`)
-    return `{${fields.join(',')}}`
-  }
-  return JSON.stringify(value)
-}
+export { canonicalJson }
 
 type UnsignedEntry = Omit<SpineEntry, 'sig'>
 

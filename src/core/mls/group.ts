@@ -1,0 +1,449 @@
+// One paracord server as an MLS group (RFC 9420, through ts-mls): creating it, joining it with
+// an external commit, committing changes, and processing the commits others made, each checked
+// against the roles (rules.ts) before it is taken. A ServerGroup is immutable: every change
+// gives a new one, and the caller keeps the old until the change is confirmed as the next in
+// the server's log (the backend orders commits; the first valid one for an epoch wins).
+import {
+  createCommit,
+  createGroup,
+  createGroupInfoWithExternalPubAndRatchetTree,
+  createProposal,
+  decodeGroupState,
+  decodeMlsMessage,
+  defaultLifetime,
+  emptyPskIndex,
+  encodeGroupState,
+  encodeMlsMessage,
+  generateKeyPackageWithKey,
+  joinGroupExternal,
+  mlsExporter,
+  processPublicMessage,
+  type ClientConfig,
+  type ClientState,
+  type CiphersuiteImpl,
+  type Extension,
+  type GroupInfo,
+  type MLSMessage,
+  type Proposal,
+  type ProposalWithSender,
+} from 'ts-mls'
+import { defaultClientConfig } from 'ts-mls/clientConfig.js'
+import { fromBase64Url, toBase64Url, utf8 } from '../../shared/encoding'
+import { canonicalJson } from '../../shared/canonical-json'
+import { makeCredential, type DeviceSigner } from './credential'
+import { makeJoinProof, type InviteKeys } from './invite-keys'
+import { leavesOf, leafView, type LeafView } from './leaves'
+import {
+  commitProblem,
+  removalProblem,
+  type CommitFacts,
+  type ProposalFact,
+  type ProposalKind,
+} from './rules'
+import {
+  SERVER_STATE_VERSION,
+  serverStateExtension,
+  serverStateOf,
+  type ServerState,
+} from './server-state'
+import { paracordAuthService } from './credential'
+import { JOIN_PROOF_EXTENSION, mlsSuite, paracordCapabilities } from './suite'
+
+export class GroupError extends Error {
+  constructor(
+    readonly code: 'refused' | 'stale' | 'malformed' | 'removed',
+    message: string,
+  ) {
+    super(message)
+    this.name = 'GroupError'
+  }
+}
+
+const clientConfig: ClientConfig = {
+  ...defaultClientConfig,
+  authService: paracordAuthService,
+  // Old epochs' message keys are paracord's to keep (keys.ts), not the library's.
+  keyRetentionConfig: { ...defaultClientConfig.keyRetentionConfig, retainKeysForEpochs: 0 },
+}
+
+export interface GroupChange {
+  /** The server state after the change (validated by the same rules as everyone's). */
+  readonly state?: (current: ServerState) => ServerState
+  /** Users whose every leaf goes. */
+  readonly removeUsers?: readonly string[]
+}
+
+export interface Processed {
+  readonly group: ServerGroup
+  /** What changed, for the people looking at the server. */
+  readonly facts: CommitFacts
+  /** This device was removed by the commit: the new group holds no keys. */
+  readonly removedHere: boolean
+}
+
+export interface FoundingMember {
+  readonly name: string
+  readonly displayName: string
+}
+
+async function newLeafPackage(
+  signer: DeviceSigner,
+  cs: CiphersuiteImpl,
+  joinProof?: (leafSignatureKey: Uint8Array) => Extension,
+) {
+  const keys = await cs.signature.keygen()
+  const credential = makeCredential(signer, keys.publicKey)
+  const leafExtensions = joinProof ? [joinProof(keys.publicKey)] : []
+  return generateKeyPackageWithKey(
+    credential,
+    paracordCapabilities(),
+    defaultLifetime,
+    [],
+    keys,
+    cs,
+    leafExtensions,
+  )
+}
+
+const asMls = (bytes: Uint8Array): MLSMessage => {
+  const decoded = decodeMlsMessage(bytes, 0)
+  if (!decoded) throw new GroupError('malformed', 'not an MLS message')
+  return decoded[0]
+}
+
+export class ServerGroup {
+  private constructor(
+    readonly client: ClientState,
+    private readonly cs: CiphersuiteImpl,
+  ) {}
+
+  static async create(
+    serverId: string,
+    signer: DeviceSigner,
+    founding: FoundingMember,
+    channels: ServerState['channels'] = {},
+  ): Promise<ServerGroup> {
+    const cs = await mlsSuite()
+    const pkg = await newLeafPackage(signer, cs)
+    const state: ServerState = {
+      v: SERVER_STATE_VERSION,
+      name: founding.name,
+      ownerId: signer.userId,
+      admins: [],
+      channels,
+      invites: {},
+      members: {
+        [signer.userId]: {
+          identityKey: toBase64Url(signer.identity.publicKey),
+          displayName: founding.displayName,
+          status: '',
+          joinedVia: null,
+          joinedEpoch: 0,
+        },
+      },
+      removed: {},
+    }
+    const client = await createGroup(
+      fromBase64Url(serverId),
+      pkg.publicPackage,
+      pkg.privatePackage,
+      [serverStateExtension(state)],
+      cs,
+      clientConfig,
+    )
+    return new ServerGroup(client, cs)
+  }
+
+  /**
+   * Joins with an external commit from the group's published GroupInfo. `invite` proves the
+   * invite secret; without it the join is a further device of a user already in the group.
+   */
+  static async join(
+    groupInfoBytes: Uint8Array,
+    signer: DeviceSigner,
+    invite: InviteKeys | null,
+  ): Promise<{ group: ServerGroup; message: Uint8Array }> {
+    const cs = await mlsSuite()
+    const message = asMls(groupInfoBytes)
+    if (message.wireformat !== 'mls_group_info')
+      throw new GroupError('malformed', 'the join information is not an MLS group info')
+    const groupInfo: GroupInfo = message.groupInfo
+    const groupId = toBase64Url(groupInfo.groupContext.groupId)
+    const epoch = Number(groupInfo.groupContext.epoch)
+    const pkg = await newLeafPackage(
+      signer,
+      cs,
+      invite
+        ? (leafKey) => ({
+            extensionType: JOIN_PROOF_EXTENSION,
+            extensionData: utf8(
+              canonicalJson(makeJoinProof(invite, groupId, epoch, signer.userId, leafKey)),
+            ),
+          })
+        : undefined,
+    )
+    const { publicMessage, newState } = await joinGroupExternal(
+      groupInfo,
+      pkg.publicPackage,
+      pkg.privatePackage,
+      false,
+      cs,
+      undefined,
+      clientConfig,
+    )
+    const encoded = encodeMlsMessage({
+      version: 'mls10',
+      wireformat: 'mls_public_message',
+      publicMessage,
+    })
+    return { group: new ServerGroup(newState, cs), message: encoded }
+  }
+
+  static async decode(bytes: Uint8Array): Promise<ServerGroup> {
+    const cs = await mlsSuite()
+    const decoded = decodeGroupState(bytes, 0)
+    if (!decoded) throw new GroupError('malformed', 'the stored group state does not decode')
+    return new ServerGroup({ ...decoded[0], clientConfig }, cs)
+  }
+
+  encode(): Uint8Array {
+    return encodeGroupState(this.client)
+  }
+
+  get groupId(): string {
+    return toBase64Url(this.client.groupContext.groupId)
+  }
+
+  get epoch(): number {
+    return Number(this.client.groupContext.epoch)
+  }
+
+  get state(): ServerState {
+    return serverStateOf(this.client.groupContext)
+  }
+
+  get active(): boolean {
+    return this.client.groupActiveState.kind === 'active'
+  }
+
+  leaves(): LeafView[] {
+    return leavesOf(this.client)
+  }
+
+  /** This device's own leaf. */
+  ownLeaf(): LeafView {
+    const own = this.leaves().find((leaf) => leaf.leafIndex === this.ownLeafIndex())
+    if (!own) throw new GroupError('removed', 'this device is not in the group')
+    return own
+  }
+
+  ownLeafIndex(): number {
+    return this.client.privatePath.leafIndex
+  }
+
+  /** Users with at least one device in the group. */
+  userIds(): string[] {
+    return [...new Set(this.leaves().map((leaf) => leaf.userId))]
+  }
+
+  /** RFC 9420's epoch authenticator: equal for two members exactly when they share the epoch. */
+  epochAuthenticator(): Uint8Array {
+    return this.client.keySchedule.epochAuthenticator
+  }
+
+  /** A secret of this epoch for one purpose (RFC 9420 exporter). */
+  exportSecret(label: string, context: string, length = 32): Promise<Uint8Array> {
+    return mlsExporter(
+      this.client.keySchedule.exporterSecret,
+      `paracord ${label}`,
+      utf8(context),
+      length,
+      this.cs,
+    )
+  }
+
+  /** The group's public information for joiners: tree and external key, this epoch. */
+  async groupInfo(): Promise<Uint8Array> {
+    const info = await createGroupInfoWithExternalPubAndRatchetTree(this.client, [], this.cs)
+    return encodeMlsMessage({ version: 'mls10', wireformat: 'mls_group_info', groupInfo: info })
+  }
+
+  /**
+   * A commit of `change` (always with a fresh path for this device, so it also heals a leaked
+   * leaf key). Checked against the same rules every peer applies: nothing is returned that
+   * peers would refuse.
+   */
+  async commit(change: GroupChange): Promise<{ group: ServerGroup; message: Uint8Array }> {
+    this.requireActive()
+    const proposals: Proposal[] = []
+    const before = this.state
+    const removeUsers = new Set(change.removeUsers ?? [])
+    for (const leaf of this.leaves())
+      if (removeUsers.has(leaf.userId) && leaf.leafIndex !== this.ownLeafIndex())
+        proposals.push({ proposalType: 'remove', remove: { removed: leaf.leafIndex } })
+    if (change.state) {
+      const next = change.state(before)
+      if (canonicalJson(next) !== canonicalJson(before))
+        proposals.push({
+          proposalType: 'group_context_extensions',
+          groupContextExtensions: { extensions: [serverStateExtension(next)] },
+        })
+    }
+    const result = await createCommit(
+      { state: this.client, cipherSuite: this.cs, pskIndex: emptyPskIndex },
+      { extraProposals: proposals, wireAsPublicMessage: true },
+    )
+    const next = new ServerGroup(result.newState, this.cs)
+    const facts = this.factsOf(
+      next,
+      this.ownLeaf(),
+      false,
+      proposals.map((proposal) => ({ proposal, senderLeafIndex: this.ownLeafIndex() })),
+    )
+    const problem = commitProblem(facts)
+    if (problem) throw new GroupError('refused', problem)
+    return { group: next, message: encodeMlsMessage(result.commit) }
+  }
+
+  /** This device's request to leave: a remove proposal any member may commit. */
+  async leaveProposal(): Promise<Uint8Array> {
+    this.requireActive()
+    const { message } = await createProposal(
+      this.client,
+      true,
+      { proposalType: 'remove', remove: { removed: this.ownLeafIndex() } },
+      this.cs,
+    )
+    return encodeMlsMessage(message)
+  }
+
+  /**
+   * Processes a handshake message from the server's log. A proposal is remembered (a new
+   * group); a commit is checked by the library (signatures, tree, confirmation tag), then by
+   * paracord's rules; either refusal throws GroupError('refused') and changes nothing.
+   */
+  async process(bytes: Uint8Array): Promise<Processed | { group: ServerGroup; proposal: true }> {
+    this.requireActive()
+    const message = asMls(bytes)
+    if (message.wireformat !== 'mls_public_message')
+      throw new GroupError('malformed', 'handshake messages travel as MLS public messages')
+    const content = message.publicMessage.content
+    if (toBase64Url(content.groupId) !== this.groupId)
+      throw new GroupError('refused', 'a message of another group')
+    if (Number(content.epoch) !== this.epoch)
+      throw new GroupError(
+        'stale',
+        `a message of epoch ${content.epoch}, the group is at ${this.epoch}`,
+      )
+    let seen: ProposalWithSender[] = []
+    let senderLeafIndex: number | undefined
+    let result
+    try {
+      result = await processPublicMessage(
+        this.client,
+        message.publicMessage,
+        emptyPskIndex,
+        this.cs,
+        (incoming) => {
+          if (incoming.kind === 'commit') {
+            seen = incoming.proposals
+            senderLeafIndex = incoming.senderLeafIndex
+          } else seen = [incoming.proposal]
+          return 'accept'
+        },
+      )
+    } catch (error) {
+      throw new GroupError('refused', `the message does not verify: ${(error as Error).message}`)
+    }
+    const next = new ServerGroup(result.newState, this.cs)
+    if (content.contentType === 'proposal') {
+      const proposal = seen[0]?.proposal
+      // Only a member's own leave is ever proposed on its own.
+      if (
+        proposal?.proposalType !== 'remove' ||
+        seen[0]!.senderLeafIndex !== proposal.remove.removed
+      )
+        throw new GroupError('refused', 'the only proposal a member may send is to leave')
+      return { group: next, proposal: true }
+    }
+    if (content.contentType !== 'commit')
+      throw new GroupError('refused', 'application data does not travel in the log')
+    const external = senderLeafIndex === undefined
+    const committerLeaf = external
+      ? content.commit.path?.leafNode
+      : this.client.ratchetTree[senderLeafIndex! * 2]?.nodeType === 'leaf'
+        ? (
+            this.client.ratchetTree[senderLeafIndex! * 2] as {
+              leaf: Parameters<typeof leafView>[0]
+            }
+          ).leaf
+        : undefined
+    if (!committerLeaf) throw new GroupError('refused', 'a commit without a committer')
+    const committerIndex = external
+      ? next.leaves().find((l) => sameKey(l.signatureKey, committerLeaf.signaturePublicKey))
+          ?.leafIndex
+      : senderLeafIndex
+    const committer = committerIndex === undefined ? null : leafView(committerLeaf, committerIndex)
+    if (!committer) throw new GroupError('refused', 'the committer’s credential does not check out')
+    const facts = this.factsOf(next, committer, external, seen)
+    // A removed device no longer sees the new state, only who removed it: check that much.
+    const problem = next.active ? commitProblem(facts) : removalProblem(facts)
+    if (problem) throw new GroupError('refused', problem)
+    return { group: next, facts, removedHere: !next.active }
+  }
+
+  private factsOf(
+    next: ServerGroup,
+    committer: LeafView,
+    external: boolean,
+    proposals: readonly ProposalWithSender[],
+  ): CommitFacts {
+    const beforeLeaves = this.leaves()
+    const byIndex = new Map(beforeLeaves.map((leaf) => [leaf.leafIndex, leaf]))
+    const facts: ProposalFact[] = proposals.map(({ proposal, senderLeafIndex }) => ({
+      kind: proposalKind(proposal),
+      sender: senderLeafIndex === undefined ? null : (byIndex.get(senderLeafIndex) ?? null),
+      ...(proposal.proposalType === 'remove'
+        ? { removed: byIndex.get(proposal.remove.removed) }
+        : {}),
+    }))
+    let afterState: ServerState
+    try {
+      afterState = next.active ? next.state : this.state
+    } catch {
+      throw new GroupError('refused', 'the commit leaves the server state unreadable')
+    }
+    return {
+      groupId: this.groupId,
+      epoch: this.epoch,
+      committer,
+      external,
+      proposals: facts,
+      before: { state: this.state, leaves: beforeLeaves },
+      after: { state: afterState, leaves: next.leaves() },
+    }
+  }
+
+  private requireActive(): void {
+    if (!this.active) throw new GroupError('removed', 'this device was removed from the group')
+  }
+}
+
+function sameKey(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
+}
+
+function proposalKind(proposal: Proposal): ProposalKind {
+  const known: ProposalKind[] = [
+    'add',
+    'update',
+    'remove',
+    'psk',
+    'reinit',
+    'external_init',
+    'group_context_extensions',
+  ]
+  return typeof proposal.proposalType === 'string' && known.includes(proposal.proposalType)
+    ? proposal.proposalType
+    : 'custom'
+}

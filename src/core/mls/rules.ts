@@ -1,0 +1,257 @@
+// Who may change what: every client runs every commit through commitProblem before taking it,
+// so a change the roles do not allow is refused by every member alike, whatever the backend
+// delivers. The check is a pure function of the state before, the commit and the state after,
+// with no clocks, so honest clients never disagree about it.
+import { canonicalJson } from '../../shared/canonical-json'
+import { checkJoinProof } from './invite-keys'
+import type { LeafView } from './leaves'
+import { roleOf, type Role, type ServerState } from './server-state'
+
+export type ProposalKind =
+  | 'add'
+  | 'update'
+  | 'remove'
+  | 'psk'
+  | 'reinit'
+  | 'external_init'
+  | 'group_context_extensions'
+  | 'custom'
+
+export interface ProposalFact {
+  readonly kind: ProposalKind
+  /** Who proposed it: the committer for proposals by value; null for a non-member. */
+  readonly sender: LeafView | null
+  /** For a removal: the leaf removed. */
+  readonly removed?: LeafView
+}
+
+export interface GroupView {
+  readonly state: ServerState
+  readonly leaves: readonly LeafView[]
+}
+
+export interface CommitFacts {
+  readonly groupId: string
+  /** The epoch the commit was made in. */
+  readonly epoch: number
+  /** The member who committed, or the joiner's new leaf for an external commit. */
+  readonly committer: LeafView
+  readonly external: boolean
+  readonly proposals: readonly ProposalFact[]
+  readonly before: GroupView
+  readonly after: GroupView
+}
+
+/** Why every client refuses this commit, or null when it is allowed. */
+export function commitProblem(facts: CommitFacts): string | null {
+  return (
+    proposalsProblem(facts) ??
+    (facts.external ? externalJoinProblem(facts) : removalProblem(facts)) ??
+    stateChangeProblem(facts) ??
+    consistencyProblem(facts)
+  )
+}
+
+function proposalsProblem(facts: CommitFacts): string | null {
+  for (const proposal of facts.proposals) {
+    if (proposal.kind === 'add') return 'members join with an invite; nobody may add them'
+    if (!['update', 'remove', 'external_init', 'group_context_extensions'].includes(proposal.kind))
+      return `a ${proposal.kind} proposal is not part of paracord`
+  }
+  return null
+}
+
+/** Users who still have a leaf in the group. */
+function usersWithLeaves(view: GroupView): Set<string> {
+  return new Set(view.leaves.map((leaf) => leaf.userId))
+}
+
+/** Joins through `inviteId` not yet counted in its `uses` (their profile is not in yet). */
+export function pendingJoins(view: GroupView, inviteId: string): number {
+  const counted = new Set<string>()
+  for (const leaf of view.leaves)
+    if (leaf.joinProof?.inviteId === inviteId && !view.state.members[leaf.userId])
+      counted.add(leaf.userId)
+  return counted.size
+}
+
+// An external commit is a new device joining on its own. Either the user is a member and the
+// device's credential is signed by the identity key the state pins for them, or the leaf
+// carries a proof made with an invite's secret for this group, this epoch and this leaf, and
+// the invite is open: not revoked, uses left, created after the user was last removed.
+function externalJoinProblem(facts: CommitFacts): string | null {
+  const { before, committer } = facts
+  for (const p of facts.proposals)
+    if (p.kind === 'remove' && p.removed?.userId !== committer.userId)
+      return 'a joiner may only replace a leaf of their own'
+    else if (p.kind !== 'remove' && p.kind !== 'external_init')
+      return `a joiner may not make a ${p.kind} change`
+  const member = before.state.members[committer.userId]
+  if (member) {
+    if (member.identityKey !== committer.identityKey)
+      return `a device of ${committer.userId} carries an identity key that is not theirs`
+    return null
+  }
+  if (usersWithLeaves(before).has(committer.userId)) return null // still completing its join
+  const proof = committer.joinProof
+  if (!proof) return `${committer.userId} joined without an invite`
+  const invite = before.state.invites[proof.inviteId]
+  if (!invite) return `${committer.userId} joined with an invite this server does not have`
+  if (
+    !checkJoinProof(
+      proof,
+      invite.signKey,
+      facts.groupId,
+      facts.epoch,
+      committer.userId,
+      committer.signatureKey,
+    )
+  )
+    return `${committer.userId} does not hold the invite they joined with`
+  if (invite.revoked) return `${committer.userId} joined with a revoked invite`
+  if (
+    invite.maxUses !== null &&
+    invite.uses + pendingJoins(before, proof.inviteId) >= invite.maxUses
+  )
+    return `${committer.userId} joined with an invite that has no uses left`
+  const removedAt = before.state.removed[committer.userId]
+  if (removedAt !== undefined && invite.createdEpoch <= removedAt)
+    return `${committer.userId} was removed; coming back needs an invite made after that`
+  return null
+}
+
+function mayRemove(by: Role, target: Role): boolean {
+  if (target === 'owner') return false
+  if (by === 'owner') return true
+  return by === 'admin' && target === 'member'
+}
+
+// Removals: an admin removes members, the owner removes admins and members, anyone removes
+// their own other devices, and anyone's own leave proposal may be committed by any member.
+// Also all a removed device can check, since it does not see the state after its removal.
+export function removalProblem(facts: CommitFacts): string | null {
+  const kinds = proposalsProblem(facts)
+  if (kinds) return kinds
+  const by = facts.committer
+  const role = roleOf(facts.before.state, by.userId)
+  for (const p of facts.proposals) {
+    if (p.kind !== 'remove' || !p.removed) continue
+    const target = p.removed
+    if (target.userId === by.userId) continue
+    if (p.sender?.leafIndex === target.leafIndex) continue // their own leave
+    if (!mayRemove(role, roleOf(facts.before.state, target.userId)))
+      return `${by.userId} may not remove ${target.userId}`
+  }
+  return null
+}
+
+const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b)
+
+function stateChangeProblem(facts: CommitFacts): string | null {
+  const before = facts.before.state
+  const after = facts.after.state
+  if (same(before, after)) return null
+  if (facts.external) return 'a joiner may not change the server'
+  const by = facts.committer.userId
+  const role = roleOf(before, by)
+  const isAdmin = role === 'owner' || role === 'admin'
+  if (after.ownerId !== before.ownerId) return 'the owner cannot change'
+  if (!same(after.admins, before.admins) && role !== 'owner')
+    return `${by} may not change who the admins are`
+  if (after.name !== before.name && !isAdmin) return `${by} may not rename the server`
+  if (!same(after.channels, before.channels)) {
+    if (!isAdmin) return `${by} may not change channels`
+    for (const [id, channel] of Object.entries(after.channels)) {
+      const old = before.channels[id]
+      if (old && old.kind !== channel.kind) return `channel ${id} cannot change kind`
+    }
+  }
+  return invitesProblem(facts, isAdmin) ?? membersProblem(facts)
+}
+
+function invitesProblem(facts: CommitFacts, isAdmin: boolean): string | null {
+  const before = facts.before.state.invites
+  const after = facts.after.state.invites
+  const by = facts.committer.userId
+  const joinedWith = facts.committer.joinProof?.inviteId
+  const addsOwnProfile = !facts.before.state.members[by] && !!facts.after.state.members[by]
+  for (const id of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const old = before[id]
+    const next = after[id]
+    if (same(old, next)) continue
+    if (!old && next) {
+      if (!isAdmin) return `${by} may not create invites`
+      if (next.createdBy !== by || next.uses !== 0 || next.revoked)
+        return 'a new invite must be fresh and name its creator'
+      if (next.createdEpoch !== facts.epoch) return 'a new invite must name the epoch it is made in'
+      continue
+    }
+    if (old && !next) {
+      if (!isAdmin) return `${by} may not delete invites`
+      continue
+    }
+    // Both exist: either an admin revokes it, or a joiner counts their own join.
+    const counted = { ...old!, uses: old!.uses + 1 }
+    if (addsOwnProfile && id === joinedWith && same(next, counted)) continue
+    if (isAdmin && same(next, { ...old!, revoked: true })) continue
+    return `${by} may not change invite ${id} that way`
+  }
+  if (addsOwnProfile && joinedWith && before[joinedWith] && after[joinedWith]) {
+    if (after[joinedWith].uses !== before[joinedWith].uses + 1)
+      return `${by} must count their join in invite ${joinedWith}`
+  }
+  return null
+}
+
+function membersProblem(facts: CommitFacts): string | null {
+  const before = facts.before.state
+  const after = facts.after.state
+  const by = facts.committer
+  const remaining = usersWithLeaves(facts.after)
+  for (const id of new Set([...Object.keys(before.members), ...Object.keys(after.members)])) {
+    const old = before.members[id]
+    const next = after.members[id]
+    if (same(old, next)) continue
+    if (!old && next) {
+      if (id !== by.userId) return `${by.userId} may not add ${id} to the member list`
+      if (next.identityKey !== by.identityKey) return 'a profile must carry its own identity key'
+      if (next.joinedVia !== (by.joinProof?.inviteId ?? null))
+        return 'a profile must name the invite its owner joined with'
+      if (next.joinedEpoch > facts.epoch) return 'a profile cannot be dated in a later epoch'
+      continue
+    }
+    if (old && !next) {
+      if (remaining.has(id)) return `${id} is still in the group and keeps their profile`
+      continue
+    }
+    if (id !== by.userId) return `${by.userId} may not change the profile of ${id}`
+    if (!same({ ...old!, displayName: next!.displayName, status: next!.status }, next))
+      return 'only a name and status can change in a profile'
+  }
+  for (const [id, epoch] of Object.entries(after.removed)) {
+    if (before.removed[id] === epoch) continue
+    if (remaining.has(id)) return `${id} cannot be marked removed while still in the group`
+    if (epoch !== facts.epoch) return 'a removal must name the epoch it happens in'
+  }
+  for (const id of Object.keys(before.removed))
+    if (after.removed[id] === undefined && !remaining.has(id))
+      return `the removal of ${id} cannot be forgotten`
+  return null
+}
+
+// What the group must look like after any commit: every profile and admin is someone still in
+// the group, so a removal also takes its user out of the state in the same commit.
+function consistencyProblem(facts: CommitFacts): string | null {
+  const remaining = usersWithLeaves(facts.after)
+  const state = facts.after.state
+  if (!remaining.has(state.ownerId)) return 'the owner cannot leave the group'
+  for (const id of Object.keys(state.members))
+    if (!remaining.has(id)) return `${id} left the group but keeps a profile`
+  for (const id of state.admins) if (!remaining.has(id)) return `${id} left but is still an admin`
+  for (const leaf of facts.after.leaves) {
+    const member = state.members[leaf.userId]
+    if (member && member.identityKey !== leaf.identityKey)
+      return `a device of ${leaf.userId} carries an identity key that is not theirs`
+  }
+  return null
+}
