@@ -39,13 +39,16 @@ function withInvite(by: string, epoch: number, keys: InviteKeys, maxUses: number
 }
 
 /** Applies `message` on every group in `groups`; every one must accept it. */
-async function deliver(message: Uint8Array, groups: ServerGroup[]): Promise<ServerGroup[]> {
+async function deliver<T extends ServerGroup[]>(
+  message: Uint8Array,
+  groups: [...T],
+): Promise<{ [K in keyof T]: ServerGroup }> {
   const out: ServerGroup[] = []
   for (const g of groups) {
     const result = await g.process(message)
     out.push(result.group)
   }
-  return out
+  return out as { [K in keyof T]: ServerGroup }
 }
 
 function dropProfile(userId: string, epoch: number) {
@@ -70,6 +73,7 @@ async function profileCommit(group: ServerGroup, signer: DeviceSigner, name: str
         ...s.members,
         [signer.userId]: {
           identityKey: own.identityKey,
+          boxKey: toBase64Url(randomKey()),
           displayName: name,
           status: '',
           joinedVia: own.joinProof?.inviteId ?? null,
@@ -102,7 +106,7 @@ async function world(): Promise<World> {
   const alice = person()
   const bob = person()
   const serverId = toBase64Url(randomKey().slice(0, 16))
-  let a = await ServerGroup.create(serverId, alice, { name: 'Hideout', displayName: 'alice' })
+  let a = await ServerGroup.create(serverId, alice, { name: 'Hideout', displayName: 'alice', boxKey: toBase64Url(randomKey()) })
   const invite = inviteKeys(randomKey())
   a = (await a.commit({ state: withInvite(alice.userId, a.epoch, invite) })).group
   const joined = await ServerGroup.join(await a.groupInfo(), bob, invite)
@@ -242,6 +246,7 @@ describe('a server group', () => {
     let a = await ServerGroup.create(toBase64Url(randomKey().slice(0, 16)), alice, {
       name: 'S',
       displayName: 'alice',
+      boxKey: toBase64Url(randomKey()),
     })
     const once = inviteKeys(randomKey())
     a = (await a.commit({ state: withInvite(alice.userId, a.epoch, once, 1) })).group

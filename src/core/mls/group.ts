@@ -84,6 +84,8 @@ export interface Processed {
 export interface FoundingMember {
   readonly name: string
   readonly displayName: string
+  /** The founder's account X25519 key (MemberState.boxKey). */
+  readonly boxKey: string
 }
 
 async function newLeafPackage(
@@ -135,6 +137,7 @@ export class ServerGroup {
       members: {
         [signer.userId]: {
           identityKey: toBase64Url(signer.identity.publicKey),
+          boxKey: founding.boxKey,
           displayName: founding.displayName,
           status: '',
           joinedVia: null,
@@ -200,7 +203,11 @@ export class ServerGroup {
   }
 
   static async decode(bytes: Uint8Array): Promise<ServerGroup> {
-    const cs = await mlsSuite()
+    return ServerGroup.decodeLoaded(bytes, await mlsSuite())
+  }
+
+  /** As decode, with the suite already loaded (mlsSuite() awaited once at start). */
+  static decodeLoaded(bytes: Uint8Array, cs: CiphersuiteImpl): ServerGroup {
     const decoded = decodeGroupState(bytes, 0)
     if (!decoded) throw new GroupError('malformed', 'the stored group state does not decode')
     return new ServerGroup({ ...decoded[0], clientConfig }, cs)
@@ -275,34 +282,47 @@ export class ServerGroup {
    */
   async commit(change: GroupChange): Promise<{ group: ServerGroup; message: Uint8Array }> {
     this.requireActive()
-    const proposals: Proposal[] = []
     const before = this.state
+    const pending = Object.values(this.client.unappliedProposals)
+    const proposals: Proposal[] = []
     const removeUsers = new Set(change.removeUsers ?? [])
+    const removedLeaves = new Set<number>()
+    for (const { proposal } of pending)
+      if (proposal.proposalType === 'remove') removedLeaves.add(proposal.remove.removed)
     for (const leaf of this.leaves())
-      if (removeUsers.has(leaf.userId) && leaf.leafIndex !== this.ownLeafIndex())
+      if (removeUsers.has(leaf.userId) && leaf.leafIndex !== this.ownLeafIndex()) {
         proposals.push({ proposalType: 'remove', remove: { removed: leaf.leafIndex } })
-    if (change.state) {
-      const next = change.state(before)
-      if (canonicalJson(next) !== canonicalJson(before))
-        proposals.push({
-          proposalType: 'group_context_extensions',
-          groupContextExtensions: { extensions: [serverStateExtension(next)] },
-        })
-    }
+        removedLeaves.add(leaf.leafIndex)
+      }
+    const remaining = new Set(
+      this.leaves()
+        .filter((leaf) => !removedLeaves.has(leaf.leafIndex))
+        .map((leaf) => leaf.userId),
+    )
+    // Whoever leaves takes their profile and role along, in the same commit (rules.ts).
+    const next = tidy(change.state ? change.state(before) : before, remaining)
+    if (canonicalJson(next) !== canonicalJson(before))
+      proposals.push({
+        proposalType: 'group_context_extensions',
+        groupContextExtensions: { extensions: [serverStateExtension(next)] },
+      })
     const result = await createCommit(
       { state: this.client, cipherSuite: this.cs, pskIndex: emptyPskIndex },
       { extraProposals: proposals, wireAsPublicMessage: true },
     )
-    const next = new ServerGroup(result.newState, this.cs)
-    const facts = this.factsOf(
-      next,
-      this.ownLeaf(),
-      false,
-      proposals.map((proposal) => ({ proposal, senderLeafIndex: this.ownLeafIndex() })),
-    )
+    const group = new ServerGroup(result.newState, this.cs)
+    const facts = this.factsOf(group, this.ownLeaf(), false, [
+      ...pending,
+      ...proposals.map((proposal) => ({ proposal, senderLeafIndex: this.ownLeafIndex() })),
+    ])
     const problem = commitProblem(facts)
     if (problem) throw new GroupError('refused', problem)
-    return { group: next, message: encodeMlsMessage(result.commit) }
+    return { group, message: encodeMlsMessage(result.commit) }
+  }
+
+  /** Proposals received and not yet committed (a member's leave). */
+  pendingProposals(): number {
+    return Object.keys(this.client.unappliedProposals).length
   }
 
   /** This device's request to leave: a remove proposal any member may commit. */
@@ -427,6 +447,14 @@ export class ServerGroup {
   private requireActive(): void {
     if (!this.active) throw new GroupError('removed', 'this device was removed from the group')
   }
+}
+
+function tidy(state: ServerState, remaining: ReadonlySet<string>): ServerState {
+  const gone = Object.keys(state.members).filter((id) => !remaining.has(id))
+  if (gone.length === 0 && state.admins.every((id) => remaining.has(id))) return state
+  const members = { ...state.members }
+  for (const id of gone) delete members[id]
+  return { ...state, members, admins: state.admins.filter((id) => remaining.has(id)) }
 }
 
 function sameKey(a: Uint8Array, b: Uint8Array): boolean {

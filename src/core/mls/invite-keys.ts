@@ -18,7 +18,7 @@ export interface InviteKeys {
 
 export function inviteKeys(secret: Uint8Array): InviteKeys {
   const sodium = readySodium()
-  const idBytes = deriveKey(secret, 'invite-id', '').slice(0, 12)
+  const idBytes = deriveKey(secret, 'invite-id', '').slice(0, 16)
   const signSeed = deriveKey(secret, 'invite-sign', '')
   const boxSeed = deriveKey(secret, 'invite-box', '')
   try {

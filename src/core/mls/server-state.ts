@@ -48,6 +48,8 @@ export interface InviteState {
 export interface MemberState {
   /** The account's Ed25519 identity key; every device credential of the user is signed by it. */
   readonly identityKey: string
+  /** The account's X25519 key: the group's join key is sealed to it for the user's new devices. */
+  readonly boxKey: string
   readonly displayName: string
   readonly status: string
   /** The invite the user joined with; null for the owner. */
@@ -161,6 +163,7 @@ function memberProblem(m: unknown): boolean {
   return !(
     isRecord(m) &&
     isKey(m.identityKey) &&
+    isKey(m.boxKey) &&
     isText(m.displayName, LIMITS.displayName, 1) &&
     isText(m.status, LIMITS.status) &&
     (m.joinedVia === null || isId(m.joinedVia)) &&
