@@ -7,18 +7,18 @@ import type { Settings } from '../shared/api'
 
 const B64 = Type.String({ pattern: '^[A-Za-z0-9_-]+$' })
 
-export const VaultServerKeys = Type.Object({
-  /** The current epoch. */
-  epoch: Type.Integer({ minimum: 1 }),
-  /** Master keys by epoch (decimal string), kept so that history across a rotation decrypts. */
-  epochs: Type.Record(Type.String({ pattern: '^[0-9]+$' }), B64),
-  /** Held by admins only; derives the stream admin keys. */
-  adminSecret: Type.Union([B64, Type.Null()]),
+/**
+ * A server the account is in. No key: each device holds its own MLS state and epoch keys, and
+ * a new device joins from the server's join enclave with the account's box key (docs/KEYS.md).
+ */
+export const VaultServer = Type.Object({
+  /** When the account joined (ms), for ordering. */
+  joinedAt: Type.Integer({ minimum: 0 }),
 })
-export type VaultServerKeys = Static<typeof VaultServerKeys>
+export type VaultServer = Static<typeof VaultServer>
 
 export const VaultData = Type.Object({
-  v: Type.Literal(1),
+  v: Type.Literal(2),
   userId: B64,
   identity: Type.Object({ userId: B64, signSecretKey: B64, boxSecretKey: B64 }),
   /** Seals the local cache's columns; never stored beside the cache. */
@@ -30,7 +30,7 @@ export const VaultData = Type.Object({
     notificationPreviews: Type.Boolean(),
     theme: Type.Union([Type.Literal('dark'), Type.Literal('light')]),
   }),
-  servers: Type.Record(B64, VaultServerKeys),
+  servers: Type.Record(B64, VaultServer),
 })
 export type VaultData = Static<typeof VaultData>
 

@@ -99,7 +99,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxSocketsPerAccount: 32,
   maxPendingSocketsPerAddress: 256,
   maxSubscriptionsPerSocket: 1024,
-  maxPreviousReadKeys: 64,
+  maxPreviousReadKeys: 512,
   maxStreamRings: 256,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,

@@ -103,6 +103,11 @@ export interface ServerDetails extends ServerSummary {
   readonly members: readonly MemberInfo[]
   readonly permissions: Permissions
   readonly epoch: number
+  /**
+   * The server's safety code: equal for two members exactly when they see the same server
+   * (members, roles, channels and keys). Compared aloud, it shows a backend that forked them.
+   */
+  readonly safetyCode: string
 }
 
 export type DeliveryState = 'pending' | 'sent'

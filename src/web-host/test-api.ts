@@ -182,6 +182,7 @@ export function createFakeParacordApi(): FakeParacordApi {
         myRole: 'owner',
         unread: 0,
         epoch: 0,
+        safetyCode: '',
         channels: [],
         members: [
           {

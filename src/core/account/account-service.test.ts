@@ -58,7 +58,7 @@ const withServer = (serverId: string) => (vault: VaultData) => ({
   ...vault,
   servers: {
     ...vault.servers,
-    [serverId]: { epoch: 1, epochs: { '1': toBase64Url(randomKey()) }, adminSecret: null },
+    [serverId]: { joinedAt: Date.now() },
   },
 })
 
@@ -217,7 +217,7 @@ async function registerWithoutTheRule(url: string, name: string, password: strin
   const secrets = await deriveLoginSecrets(password, salt, TEST_KDF)
   const identity = generateIdentity()
   const vault: VaultData = {
-    v: 1,
+    v: 2,
     userId: identity.userId,
     identity: exportIdentity(identity),
     cacheKey: toBase64Url(randomKey()),

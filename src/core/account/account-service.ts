@@ -1,6 +1,7 @@
 // The account's life on this device: register, log in, unlock offline, lock, log out, change
 // the password, delete the account, and lock by itself after idle time. Every secret is derived
 // from the password at unlock and lives only in the UnlockedSession, which lock() wipes.
+import { mlsSuite } from '../mls/suite'
 import { existsSync, rmSync } from 'node:fs'
 import { ParacordError, type AuthState } from '../../shared/api'
 import { fromBase64Url, toBase64Url, utf8 } from '../../shared/encoding'
@@ -145,7 +146,7 @@ export class AccountService {
   // --- register, login, unlock ------------------------------------------------------------
 
   async register(name: string, password: string): Promise<UnlockedSession> {
-    await loadSodium()
+    await Promise.all([loadSodium(), mlsSuite()])
     const normalised = requireLoginName(name)
     await requireStrongPassword(password, normalised)
     const handle = loginHandle(normalised)
@@ -157,7 +158,7 @@ export class AccountService {
     let handedOver = false
     try {
       const vault: VaultData = {
-        v: 1,
+        v: 2,
         userId: identity.userId,
         identity: exportIdentity(identity),
         cacheKey: toBase64Url(cacheKey),
@@ -226,7 +227,7 @@ export class AccountService {
   }
 
   async login(name: string, password: string): Promise<UnlockedSession> {
-    await loadSodium()
+    await Promise.all([loadSodium(), mlsSuite()])
     const normalised = requireLoginName(name)
     const handle = loginHandle(normalised)
     const client = this.newClient(this.serverUrl)
@@ -307,7 +308,7 @@ export class AccountService {
    * that open the stored vault. Then, in the background, it reconnects and takes a newer vault.
    */
   async unlock(password: string): Promise<UnlockedSession> {
-    await loadSodium()
+    await Promise.all([loadSodium(), mlsSuite()])
     if (this.session !== null) return this.session
     const profile = this.profiles.lastAccount()
     if (profile === null) throw new ParacordError('unknown_account', 'No account on this device')

@@ -46,7 +46,7 @@ export class Outbox {
     burnAt: number,
     item: ChannelItem,
   ): OutboxData {
-    const epoch = this.servers.keyring.offlineEpoch(serverId, channelId)
+    const epoch = this.servers.keyring.offlineEpoch(serverId)
     return this.seal(id, { serverId, channelId, burnAt, epoch, item, resealed: false })
   }
 

@@ -8,6 +8,7 @@ import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../../shared/encodin
 import { encodeFields } from '../../shared/signing'
 import { sign, verify } from '../crypto'
 import type { KeyPair } from '../crypto'
+import type { JoinProof } from './invite-keys'
 
 const DEVICE_LABEL = 'paracord-mls-device-v1'
 
@@ -18,6 +19,8 @@ export interface DeviceCredential {
   readonly identityKey: string
   /** By the identity key over (userId, deviceId, leaf signature key). */
   readonly signature: string
+  /** A joiner's proof of the invite they joined with (invite-keys.ts); absent otherwise. */
+  readonly join?: JoinProof
 }
 
 /** Who a leaf is, once its credential checked out. */
@@ -25,6 +28,7 @@ export interface LeafIdentity {
   readonly userId: string
   readonly deviceId: string
   readonly identityKey: string
+  readonly joinProof: JoinProof | null
 }
 
 export interface DeviceSigner {
@@ -37,7 +41,11 @@ function deviceBytes(userId: string, deviceId: string, leafSignatureKey: Uint8Ar
   return encodeFields(DEVICE_LABEL, [userId, deviceId, leafSignatureKey])
 }
 
-export function makeCredential(signer: DeviceSigner, leafSignatureKey: Uint8Array): Credential {
+export function makeCredential(
+  signer: DeviceSigner,
+  leafSignatureKey: Uint8Array,
+  join?: JoinProof,
+): Credential {
   const body: DeviceCredential = {
     v: 1,
     userId: signer.userId,
@@ -49,6 +57,7 @@ export function makeCredential(signer: DeviceSigner, leafSignatureKey: Uint8Arra
         signer.identity.privateKey,
       ),
     ),
+    ...(join ? { join } : {}),
   }
   return { credentialType: 'basic', identity: utf8(canonicalJson(body)) }
 }
@@ -74,10 +83,18 @@ export function readCredential(
       deviceBytes(userId, deviceId, leafSignatureKey),
       fromBase64Url(identityKey),
     )
-    return ok ? { userId, deviceId, identityKey } : null
+    return ok ? { userId, deviceId, identityKey, joinProof: joinProofOf(body.join) } : null
   } catch {
     return null
   }
+}
+
+function joinProofOf(value: unknown): JoinProof | null {
+  if (typeof value !== 'object' || value === null) return null
+  const { inviteId, signature } = value as Partial<JoinProof>
+  return typeof inviteId === 'string' && typeof signature === 'string'
+    ? { inviteId, signature }
+    : null
 }
 
 export function leafIdentity(leaf: LeafNode): LeafIdentity | null {

@@ -31,7 +31,7 @@ import { defaultClientConfig } from 'ts-mls/clientConfig.js'
 import { fromBase64Url, toBase64Url, utf8 } from '../../shared/encoding'
 import { canonicalJson } from '../../shared/canonical-json'
 import { makeCredential, type DeviceSigner } from './credential'
-import { makeJoinProof, type InviteKeys } from './invite-keys'
+import { makeJoinProof, type InviteKeys, type JoinProof } from './invite-keys'
 import { leavesOf, leafView, type LeafView } from './leaves'
 import {
   commitProblem,
@@ -47,7 +47,7 @@ import {
   type ServerState,
 } from './server-state'
 import { paracordAuthService } from './credential'
-import { JOIN_PROOF_EXTENSION, mlsSuite, paracordCapabilities } from './suite'
+import { mlsSuite, paracordCapabilities } from './suite'
 
 export class GroupError extends Error {
   constructor(
@@ -91,20 +91,11 @@ export interface FoundingMember {
 async function newLeafPackage(
   signer: DeviceSigner,
   cs: CiphersuiteImpl,
-  joinProof?: (leafSignatureKey: Uint8Array) => Extension,
+  joinProof?: (leafSignatureKey: Uint8Array) => JoinProof,
 ) {
   const keys = await cs.signature.keygen()
-  const credential = makeCredential(signer, keys.publicKey)
-  const leafExtensions = joinProof ? [joinProof(keys.publicKey)] : []
-  return generateKeyPackageWithKey(
-    credential,
-    paracordCapabilities(),
-    defaultLifetime,
-    [],
-    keys,
-    cs,
-    leafExtensions,
-  )
+  const credential = makeCredential(signer, keys.publicKey, joinProof?.(keys.publicKey))
+  return generateKeyPackageWithKey(credential, paracordCapabilities(), defaultLifetime, [], keys, cs)
 }
 
 const asMls = (bytes: Uint8Array): MLSMessage => {
@@ -177,12 +168,7 @@ export class ServerGroup {
       signer,
       cs,
       invite
-        ? (leafKey) => ({
-            extensionType: JOIN_PROOF_EXTENSION,
-            extensionData: utf8(
-              canonicalJson(makeJoinProof(invite, groupId, epoch, signer.userId, leafKey)),
-            ),
-          })
+        ? (leafKey) => makeJoinProof(invite, groupId, epoch, signer.userId, leafKey)
         : undefined,
     )
     const { publicMessage, newState } = await joinGroupExternal(
@@ -280,17 +266,26 @@ export class ServerGroup {
    * leaf key). Checked against the same rules every peer applies: nothing is returned that
    * peers would refuse.
    */
-  async commit(change: GroupChange): Promise<{ group: ServerGroup; message: Uint8Array }> {
+  async commit(
+    change: GroupChange,
+  ): Promise<{ group: ServerGroup; message: Uint8Array; facts: CommitFacts }> {
     this.requireActive()
     const before = this.state
-    const pending = Object.values(this.client.unappliedProposals)
     const proposals: Proposal[] = []
     const removeUsers = new Set(change.removeUsers ?? [])
     const removedLeaves = new Set<number>()
-    for (const { proposal } of pending)
-      if (proposal.proposalType === 'remove') removedLeaves.add(proposal.remove.removed)
+    // Leave requests are committed by value: the library mishandles removals by reference
+    // (receivers fail to open the path), and the rules accept either the same way.
+    for (const leafIndex of this.leaving()) {
+      proposals.push({ proposalType: 'remove', remove: { removed: leafIndex } })
+      removedLeaves.add(leafIndex)
+    }
     for (const leaf of this.leaves())
-      if (removeUsers.has(leaf.userId) && leaf.leafIndex !== this.ownLeafIndex()) {
+      if (
+        removeUsers.has(leaf.userId) &&
+        leaf.leafIndex !== this.ownLeafIndex() &&
+        !removedLeaves.has(leaf.leafIndex)
+      ) {
         proposals.push({ proposalType: 'remove', remove: { removed: leaf.leafIndex } })
         removedLeaves.add(leaf.leafIndex)
       }
@@ -307,22 +302,42 @@ export class ServerGroup {
         groupContextExtensions: { extensions: [serverStateExtension(next)] },
       })
     const result = await createCommit(
-      { state: this.client, cipherSuite: this.cs, pskIndex: emptyPskIndex },
+      {
+        state: { ...this.client, unappliedProposals: {} },
+        cipherSuite: this.cs,
+        pskIndex: emptyPskIndex,
+      },
       { extraProposals: proposals, wireAsPublicMessage: true },
     )
     const group = new ServerGroup(result.newState, this.cs)
-    const facts = this.factsOf(group, this.ownLeaf(), false, [
-      ...pending,
-      ...proposals.map((proposal) => ({ proposal, senderLeafIndex: this.ownLeafIndex() })),
-    ])
+    const facts = this.factsOf(
+      group,
+      this.ownLeaf(),
+      false,
+      proposals.map((proposal) => ({ proposal, senderLeafIndex: this.ownLeafIndex() })),
+    )
     const problem = commitProblem(facts)
     if (problem) throw new GroupError('refused', problem)
-    return { group, message: encodeMlsMessage(result.commit) }
+    return { group, message: encodeMlsMessage(result.commit), facts }
   }
 
   /** Proposals received and not yet committed (a member's leave). */
   pendingProposals(): number {
-    return Object.keys(this.client.unappliedProposals).length
+    return this.leaving().length
+  }
+
+  /** Leaves whose devices asked to leave (their own remove proposal) and are still here. */
+  leaving(): number[] {
+    const present = new Set(this.leaves().map((leaf) => leaf.leafIndex))
+    const out = new Set<number>()
+    for (const { proposal, senderLeafIndex } of Object.values(this.client.unappliedProposals))
+      if (
+        proposal.proposalType === 'remove' &&
+        proposal.remove.removed === senderLeafIndex &&
+        present.has(senderLeafIndex)
+      )
+        out.add(senderLeafIndex)
+    return [...out]
   }
 
   /** This device's request to leave: a remove proposal any member may commit. */
@@ -438,6 +453,7 @@ export class ServerGroup {
       epoch: this.epoch,
       committer,
       external,
+      leaving: this.leaving(),
       proposals: facts,
       before: { state: this.state, leaves: beforeLeaves },
       after: { state: afterState, leaves: next.leaves() },

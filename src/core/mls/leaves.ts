@@ -1,10 +1,8 @@
 // The members' leaves of a group, as paracord sees them: whose device each leaf is and which
 // invite (if any) it joined with.
 import type { ClientState, LeafNode } from 'ts-mls'
-import { fromUtf8 } from '../../shared/encoding'
 import { leafIdentity } from './credential'
 import type { JoinProof } from './invite-keys'
-import { JOIN_PROOF_EXTENSION } from './suite'
 
 export interface LeafView {
   readonly leafIndex: number
@@ -12,26 +10,14 @@ export interface LeafView {
   readonly deviceId: string
   readonly identityKey: string
   readonly signatureKey: Uint8Array
-  /** The join proof the leaf carries; null for the founder and for further devices. */
+  /** The join proof the leaf's credential carries; null for the founder and further devices. */
   readonly joinProof: JoinProof | null
 }
 
 export function leafView(leaf: LeafNode, leafIndex: number): LeafView | null {
   const who = leafIdentity(leaf)
   if (!who) return null
-  return { leafIndex, ...who, signatureKey: leaf.signaturePublicKey, joinProof: joinProofOf(leaf) }
-}
-
-export function joinProofOf(leaf: LeafNode): JoinProof | null {
-  const extension = leaf.extensions.find((e) => e.extensionType === JOIN_PROOF_EXTENSION)
-  if (!extension) return null
-  try {
-    const value = JSON.parse(fromUtf8(extension.extensionData)) as Partial<JoinProof>
-    if (typeof value.inviteId !== 'string' || typeof value.signature !== 'string') return null
-    return { inviteId: value.inviteId, signature: value.signature }
-  } catch {
-    return null
-  }
+  return { leafIndex, ...who, signatureKey: leaf.signaturePublicKey }
 }
 
 /** Every occupied leaf; a leaf whose credential does not check out cannot be in a tree the

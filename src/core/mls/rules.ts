@@ -37,6 +37,8 @@ export interface CommitFacts {
   /** The member who committed, or the joiner's new leaf for an external commit. */
   readonly committer: LeafView
   readonly external: boolean
+  /** Leaves that asked to leave (their own remove proposal, received before this commit). */
+  readonly leaving: readonly number[]
   readonly proposals: readonly ProposalFact[]
   readonly before: GroupView
   readonly after: GroupView
@@ -46,7 +48,7 @@ export interface CommitFacts {
 export function commitProblem(facts: CommitFacts): string | null {
   return (
     proposalsProblem(facts) ??
-    (facts.external ? externalJoinProblem(facts) : removalProblem(facts)) ??
+    (facts.external ? externalJoinProblem(facts) : removalProblem(facts, true)) ??
     stateChangeProblem(facts) ??
     consistencyProblem(facts)
   )
@@ -92,7 +94,13 @@ function externalJoinProblem(facts: CommitFacts): string | null {
       return `a device of ${committer.userId} carries an identity key that is not theirs`
     return null
   }
-  if (usersWithLeaves(before).has(committer.userId)) return null // still completing its join
+  // A user who joined and has not added their profile yet: a further device must carry the
+  // identity key their first device carries.
+  const first = before.leaves.find((leaf) => leaf.userId === committer.userId)
+  if (first)
+    return first.identityKey === committer.identityKey
+      ? null
+      : `a device of ${committer.userId} carries an identity key that is not theirs`
   const proof = committer.joinProof
   if (!proof) return `${committer.userId} joined without an invite`
   const invite = before.state.invites[proof.inviteId]
@@ -129,7 +137,7 @@ function mayRemove(by: Role, target: Role): boolean {
 // Removals: an admin removes members, the owner removes admins and members, anyone removes
 // their own other devices, and anyone's own leave proposal may be committed by any member.
 // Also all a removed device can check, since it does not see the state after its removal.
-export function removalProblem(facts: CommitFacts): string | null {
+export function removalProblem(facts: CommitFacts, recordRemovals = false): string | null {
   const kinds = proposalsProblem(facts)
   if (kinds) return kinds
   const by = facts.committer
@@ -138,9 +146,13 @@ export function removalProblem(facts: CommitFacts): string | null {
     if (p.kind !== 'remove' || !p.removed) continue
     const target = p.removed
     if (target.userId === by.userId) continue
-    if (p.sender?.leafIndex === target.leafIndex) continue // their own leave
+    if (p.sender?.leafIndex === target.leafIndex) continue // their own leave, by reference
+    if (facts.leaving.includes(target.leafIndex)) continue // their own leave, by value
     if (!mayRemove(role, roleOf(facts.before.state, target.userId)))
       return `${by.userId} may not remove ${target.userId}`
+    if (recordRemovals && !usersWithLeaves(facts.after).has(target.userId))
+      if (facts.after.state.removed[target.userId] !== facts.epoch)
+        return `the removal of ${target.userId} must be recorded in the server state`
   }
   return null
 }
@@ -230,6 +242,7 @@ function membersProblem(facts: CommitFacts): string | null {
   }
   for (const [id, epoch] of Object.entries(after.removed)) {
     if (before.removed[id] === epoch) continue
+    if (roleOf(before, by.userId) === 'member') return `${by.userId} may not mark anyone removed`
     if (remaining.has(id)) return `${id} cannot be marked removed while still in the group`
     if (epoch !== facts.epoch) return 'a removal must name the epoch it happens in'
   }

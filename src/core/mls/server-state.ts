@@ -112,8 +112,13 @@ const isId = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9_
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0
 const isKey = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9_-]{43}$/.test(v)
 
+const exactly = (v: Record<string, unknown>, keys: readonly string[]) =>
+  Object.keys(v).length === keys.length && keys.every((k) => Object.hasOwn(v, k))
+
 function serverStateProblem(v: unknown): string | null {
   if (!isRecord(v)) return 'not an object'
+  if (!exactly(v, ['v', 'name', 'ownerId', 'admins', 'channels', 'invites', 'members', 'removed']))
+    return 'unknown or missing fields'
   if (v.v !== SERVER_STATE_VERSION) return `unknown version ${String(v.v)}`
   if (!isText(v.name, LIMITS.name, 1)) return 'name'
   if (!isId(v.ownerId)) return 'ownerId'
@@ -137,6 +142,7 @@ function serverStateProblem(v: unknown): string | null {
 function channelProblem(c: unknown): boolean {
   return !(
     isRecord(c) &&
+    exactly(c, ['name', 'kind', 'burnSeconds']) &&
     isText(c.name, LIMITS.channelName, 1) &&
     (c.kind === 'text' || c.kind === 'voice') &&
     Number.isSafeInteger(c.burnSeconds) &&
@@ -148,6 +154,16 @@ function channelProblem(c: unknown): boolean {
 function inviteProblem(i: unknown): boolean {
   return !(
     isRecord(i) &&
+    exactly(i, [
+      'signKey',
+      'boxKey',
+      'maxUses',
+      'expiresAt',
+      'uses',
+      'revoked',
+      'createdBy',
+      'createdEpoch',
+    ]) &&
     isKey(i.signKey) &&
     isKey(i.boxKey) &&
     (i.maxUses === null || (isCount(i.maxUses) && i.maxUses > 0)) &&
@@ -162,6 +178,7 @@ function inviteProblem(i: unknown): boolean {
 function memberProblem(m: unknown): boolean {
   return !(
     isRecord(m) &&
+    exactly(m, ['identityKey', 'boxKey', 'displayName', 'status', 'joinedVia', 'joinedEpoch']) &&
     isKey(m.identityKey) &&
     isKey(m.boxKey) &&
     isText(m.displayName, LIMITS.displayName, 1) &&

@@ -15,22 +15,27 @@ export const MLS_SUITE: CiphersuiteName = 'MLS_128_DHKEMX25519_CHACHA20POLY1305_
 
 /** GroupContext extension holding the server's authenticated state (server-state.ts). */
 export const SERVER_STATE_EXTENSION = 0xf1a0
-/** Leaf node extension proving which invite a joiner used (join-proof.ts). */
-export const JOIN_PROOF_EXTENSION = 0xf1a1
 
 let loading: Promise<CiphersuiteImpl> | null = null
+let loaded: CiphersuiteImpl | null = null
 
 export function mlsSuite(): Promise<CiphersuiteImpl> {
-  loading ??= getCiphersuiteImpl(getCiphersuiteFromName(MLS_SUITE))
+  loading ??= getCiphersuiteImpl(getCiphersuiteFromName(MLS_SUITE)).then((cs) => (loaded = cs))
   return loading
 }
 
-/** What every paracord leaf supports: the suite and paracord's two extensions. */
+/** The suite, once `mlsSuite()` has been awaited (the core does so before any account opens). */
+export function loadedMlsSuite(): CiphersuiteImpl {
+  if (!loaded) throw new Error('the MLS suite is not loaded yet: await mlsSuite() first')
+  return loaded
+}
+
+/** What every paracord leaf supports: the suite and paracord's state extension. */
 export function paracordCapabilities(): Capabilities {
   const base = defaultCapabilities()
   return {
     ...base,
     ciphersuites: [MLS_SUITE],
-    extensions: [...new Set([...base.extensions, SERVER_STATE_EXTENSION, JOIN_PROOF_EXTENSION])],
+    extensions: [...new Set([...base.extensions, SERVER_STATE_EXTENSION])],
   }
 }

@@ -1,28 +1,29 @@
-// Renaming the server and managing channels: spine entries, and a stream per new channel.
+// Renaming the server and managing channels: commits to the group's state. A new channel's
+// stream is created under the keys of the epoch the commit begins (settleEpoch).
 import { ParacordError, type ChannelInfo, type ChannelKind } from '../../shared/api'
-import { hasAuthority } from '../spine'
-import { toParacordError } from './errors'
+import { roleOf } from '../mls/server-state'
 import { randomId } from './ids'
-import { postEntry, requireServer, type ServerContext } from './server-context'
-import { createServerStream } from './streams'
+import { commitChange, requireServer, type ServerContext } from './server-context'
 import { channelInfos } from './views'
 
-function requireAuthority(ctx: ServerContext, serverId: string, what: string): void {
-  if (!hasAuthority(ctx.spine.state(serverId), ctx.session.userId, 'channel_created'))
+function requireAdmin(ctx: ServerContext, serverId: string, what: string) {
+  const group = requireServer(ctx, serverId)
+  if (roleOf(group.state, ctx.session.userId) === 'member')
     throw new ParacordError('forbidden', `Only the owner or an admin can ${what}.`)
+  return group
 }
 
 function channelInfo(ctx: ServerContext, serverId: string, channelId: string): ChannelInfo {
-  const info = channelInfos(ctx, serverId, ctx.spine.state(serverId)).find(
-    (c) => c.id === channelId,
-  )
+  const info = channelInfos(ctx, serverId, ctx.io.state(serverId)).find((c) => c.id === channelId)
   if (!info) throw new ParacordError('not_found', 'This channel does not exist.')
   return info
 }
 
 export async function renameServer(ctx: ServerContext, serverId: string, name: string) {
-  requireServer(ctx, serverId)
-  await postEntry(ctx, serverId, () => ({ type: 'server_renamed', name }))
+  requireAdmin(ctx, serverId, 'rename the server')
+  await commitChange(ctx, serverId, (g) =>
+    g.state.name === name ? null : { state: (s) => ({ ...s, name }) },
+  )
 }
 
 export async function createChannel(
@@ -30,29 +31,16 @@ export async function createChannel(
   serverId: string,
   input: { name: string; kind: ChannelKind; burnSeconds: number },
 ): Promise<ChannelInfo> {
-  requireServer(ctx, serverId)
-  requireAuthority(ctx, serverId, 'create channels')
-  const adminSecret = ctx.keyring.adminSecret(serverId)
-  if (!adminSecret) throw new ParacordError('forbidden', 'This device holds no admin key yet.')
+  requireAdmin(ctx, serverId, 'create channels')
   const channelId = randomId()
-  try {
-    // 1. The channel's stream, under the keys of the epoch the spine stream is in now.
-    const access = await ctx.keyring.currentAccess(serverId, serverId, true)
-    const epoch = access.epoch ?? ctx.keyring.currentEpoch(serverId)
-    const keys = ctx.keyring.streamKeys(serverId, channelId, epoch)!
-    ctx.keyring.rememberStreamInfo(
-      await createServerStream(ctx.session.client, channelId, keys, adminSecret, false),
-    )
-  } catch (error) {
-    throw toParacordError(error)
-  }
-  // 2. The spine entry that makes it a channel for everyone.
-  await postEntry(ctx, serverId, () => ({
-    type: 'channel_created',
-    channelId,
-    name: input.name,
-    kind: input.kind,
-    burnSeconds: input.burnSeconds,
+  await commitChange(ctx, serverId, () => ({
+    state: (s) => ({
+      ...s,
+      channels: {
+        ...s.channels,
+        [channelId]: { name: input.name, kind: input.kind, burnSeconds: input.burnSeconds },
+      },
+    }),
   }))
   return channelInfo(ctx, serverId, channelId)
 }
@@ -63,23 +51,43 @@ export async function updateChannel(
   channelId: string,
   change: { name?: string; burnSeconds?: number },
 ): Promise<ChannelInfo> {
-  requireServer(ctx, serverId)
+  const group = requireAdmin(ctx, serverId, 'change channels')
   if (change.name === undefined && change.burnSeconds === undefined)
     throw new ParacordError('invalid_input', 'Give a new name or a new burn time.')
-  if (!ctx.spine.state(serverId).channels.has(channelId))
+  if (!group.state.channels[channelId])
     throw new ParacordError('not_found', 'This channel does not exist.')
-  await postEntry(ctx, serverId, () => ({
-    type: 'channel_changed',
-    channelId,
-    ...(change.name === undefined ? {} : { name: change.name }),
-    ...(change.burnSeconds === undefined ? {} : { burnSeconds: change.burnSeconds }),
-  }))
+  await commitChange(ctx, serverId, (g) => {
+    const channel = g.state.channels[channelId]
+    if (!channel) throw new ParacordError('not_found', 'This channel does not exist.')
+    return {
+      state: (s) => ({
+        ...s,
+        channels: {
+          ...s.channels,
+          [channelId]: {
+            ...channel,
+            ...(change.name === undefined ? {} : { name: change.name }),
+            ...(change.burnSeconds === undefined ? {} : { burnSeconds: change.burnSeconds }),
+          },
+        },
+      }),
+    }
+  })
   return channelInfo(ctx, serverId, channelId)
 }
 
 export async function deleteChannel(ctx: ServerContext, serverId: string, channelId: string) {
-  requireServer(ctx, serverId)
-  if (!ctx.spine.state(serverId).channels.has(channelId))
+  const group = requireAdmin(ctx, serverId, 'delete channels')
+  if (!group.state.channels[channelId])
     throw new ParacordError('not_found', 'This channel does not exist.')
-  await postEntry(ctx, serverId, () => ({ type: 'channel_deleted', channelId }))
+  await commitChange(ctx, serverId, (g) => {
+    if (!g.state.channels[channelId]) return null
+    return {
+      state: (s) => {
+        const channels = { ...s.channels }
+        delete channels[channelId]
+        return { ...s, channels }
+      },
+    }
+  })
 }

@@ -1,20 +1,15 @@
-// Creating, listing, revoking and re-sealing invites (docs/KEYS.md sections 5 and 6).
+// Creating, listing and revoking invites (docs/KEYS.md). An invite is an entry of the group's
+// state (its public keys, uses, expiry) plus an enclave naming the server for whoever holds
+// the code. The code itself stays on the device that made it.
 import { ParacordError, type InviteInfo } from '../../shared/api'
 import { toBase64Url } from '../../shared/encoding'
-import { enclaveDeletePayload, enclaveWritePayload, type Enclave } from '../../shared/protocol'
-import { randomKey, signPayloadB64, type KeyPair } from '../crypto'
-import { hasAuthority, type SpineState } from '../spine'
-import { streamAdminKeys } from '../server-keys'
-import type { VaultServerKeys } from '../vault-model'
+import { enclaveDeletePayload, enclaveWritePayload } from '../../shared/protocol'
+import { deriveKey, randomKey, signPayloadB64, streamKeys, type KeyPair } from '../crypto'
+import { inviteKeys as mlsInviteKeys } from '../mls/invite-keys'
+import { roleOf } from '../mls/server-state'
 import { isApiCode, toParacordError } from './errors'
-import {
-  keysOf,
-  recoverInvite,
-  sealInviteBody,
-  type InvitePayload,
-  type ParsedInvite,
-} from './invite-codec'
-import { adminSecretFor, postEntry, requireServer, type ServerContext } from './server-context'
+import { keysOf, sealInviteBody } from './invite-codec'
+import { commitChange, requireServer, type ServerContext } from './server-context'
 import { inviteInfo } from './views'
 
 const codesKey = (serverId: string) => `invite-codes:${serverId}`
@@ -31,25 +26,17 @@ export function forgetInviteCodes(ctx: ServerContext, serverId: string): void {
   ctx.session.cache.deleteValue(codesKey(serverId))
 }
 
-export function invitePayload(
-  serverId: string,
-  name: string,
-  keys: VaultServerKeys,
-): InvitePayload {
-  return { v: 1, serverId, name, epoch: keys.epoch, epochs: { ...keys.epochs } }
+/** The key that owns an invite's enclave: only its creator's account holds it. */
+function enclaveOwner(ctx: ServerContext, inviteId: string): KeyPair {
+  const seed = ctx.session.identity.signing.privateKey.subarray(0, 32)
+  return streamKeys(deriveKey(seed, 'invite-enclave', inviteId), 'admin', inviteId)
 }
 
-function signWrite(
-  owner: KeyPair,
-  enclave: {
-    id: string
-    version: number
-    ownerKey: string
-    expiresAt: number | null
-    body: string
-  },
-): string {
-  return signPayloadB64(enclaveWritePayload({ ...enclave, kind: 'invite' }), owner.privateKey)
+function requireAdmin(ctx: ServerContext, serverId: string, what: string) {
+  const group = requireServer(ctx, serverId)
+  if (roleOf(group.state, ctx.session.userId) === 'member')
+    throw new ParacordError('forbidden', `Only the owner or an admin can ${what}.`)
+  return group
 }
 
 export async function createInvite(
@@ -58,19 +45,16 @@ export async function createInvite(
   maxUses: number | null,
   expiresInSeconds: number | null,
 ): Promise<InviteInfo> {
-  const keys = requireServer(ctx, serverId)
-  const state = ctx.spine.state(serverId)
-  if (!hasAuthority(state, ctx.session.userId, 'invite_created'))
-    throw new ParacordError('forbidden', 'Only the owner or an admin can create invites.')
-  const adminSecret = ctx.keyring.adminSecret(serverId)
-  if (!adminSecret) throw new ParacordError('forbidden', 'This device holds no admin key yet.')
-  // 1. A random secret; the enclave id and sealing key derive from it.
-  const invite = keysOf(randomKey())
+  const group = requireAdmin(ctx, serverId, 'create invites')
+  // 1. A random secret; the enclave id, its sealing key and the invite's keys derive from it.
+  const secret = randomKey()
+  const invite = keysOf(secret)
+  const keys = mlsInviteKeys(secret)
   const expiresAt = expiresInSeconds === null ? null : ctx.session.now() + expiresInSeconds * 1000
-  // 2. The invite enclave, owned by the stream admin key derived for its id, expiring with it.
-  const owner = streamAdminKeys(adminSecret, invite.inviteId)
+  // 2. The enclave naming the server, owned by this account, expiring with the invite.
+  const owner = enclaveOwner(ctx, invite.inviteId)
   const ownerKey = toBase64Url(owner.publicKey)
-  const body = sealInviteBody(invite, invitePayload(serverId, state.name, keys), adminSecret)
+  const body = sealInviteBody(invite, { v: 2, serverId, name: group.state.name })
   try {
     await ctx.session.client.createEnclave({
       id: invite.inviteId,
@@ -78,62 +62,75 @@ export async function createInvite(
       ownerKey,
       body,
       expiresAt,
-      signature: signWrite(owner, { id: invite.inviteId, version: 1, ownerKey, expiresAt, body }),
+      signature: signPayloadB64(
+        enclaveWritePayload({
+          id: invite.inviteId,
+          kind: 'invite',
+          version: 1,
+          ownerKey,
+          expiresAt,
+          body,
+        }),
+        owner.privateKey,
+      ),
     })
   } catch (error) {
     throw toParacordError(error)
   }
   rememberCode(ctx, serverId, invite.inviteId, invite.code)
-  // 3. The spine records it, so every member can count its uses.
-  await postEntry(ctx, serverId, () => ({
-    type: 'invite_created',
-    inviteId: invite.inviteId,
-    maxUses,
-    expiresAt,
+  // 3. Into the group's state: every member can check a join made with it.
+  await commitChange(ctx, serverId, (g) => ({
+    state: (s) => ({
+      ...s,
+      invites: {
+        ...s.invites,
+        [keys.inviteId]: {
+          signKey: toBase64Url(keys.sign.publicKey),
+          boxKey: toBase64Url(keys.box.publicKey),
+          maxUses,
+          expiresAt,
+          uses: 0,
+          revoked: false,
+          createdBy: ctx.session.userId,
+          createdEpoch: g.epoch,
+        },
+      },
+    }),
   }))
-  return inviteInfo(ctx.spine.state(serverId), invite.inviteId, invite.code)!
+  return inviteInfo(ctx.io.state(serverId), invite.inviteId, invite.code)!
 }
 
-export async function listInvites(ctx: ServerContext, serverId: string): Promise<InviteInfo[]> {
+export function listInvites(ctx: ServerContext, serverId: string): Promise<InviteInfo[]> {
   requireServer(ctx, serverId)
-  const state = ctx.spine.state(serverId)
+  const state = ctx.io.state(serverId)
   const codes = knownCodes(ctx, serverId)
-  const adminSecret = ctx.keyring.adminSecret(serverId)
-  const invites: InviteInfo[] = []
-  for (const inviteId of state.invites.keys()) {
-    let code = codes[inviteId] ?? null
-    // An admin recovers the codes of invites other admins (or devices) made.
-    if (code === null && adminSecret && isActive(state, inviteId, ctx.session.now())) {
-      code = await recoverCode(ctx, serverId, inviteId)
-      if (code !== null) rememberCode(ctx, serverId, inviteId, code)
-    }
-    invites.push(inviteInfo(state, inviteId, code)!)
-  }
-  return invites
-}
-
-async function recoverCode(ctx: ServerContext, serverId: string, inviteId: string) {
-  try {
-    const enclave = await ctx.session.client.getEnclave(inviteId)
-    const adminSecret = adminSecretFor(ctx, serverId, inviteId, enclave.ownerKey)
-    return adminSecret ? (recoverInvite(inviteId, enclave.body, adminSecret)?.code ?? null) : null
-  } catch {
-    return null
-  }
+  return Promise.resolve(
+    [...state.invites.keys()].map((id) => inviteInfo(state, id, codes[id] ?? null)!),
+  )
 }
 
 export async function revokeInvite(ctx: ServerContext, serverId: string, inviteId: string) {
-  requireServer(ctx, serverId)
-  if (!ctx.spine.state(serverId).invites.has(inviteId))
+  const group = requireAdmin(ctx, serverId, 'revoke invites')
+  if (!group.state.invites[inviteId])
     throw new ParacordError('not_found', 'This invite does not exist.')
-  // 1. The spine entry: from now on every member's fold refuses joins through it.
-  await postEntry(ctx, serverId, () => ({ type: 'invite_revoked', inviteId }))
-  // 2. The enclave goes, so the secret opens nothing any more.
+  // 1. Revoked in the state: every member refuses joins with it, and no join key is sealed to it.
+  await commitChange(ctx, serverId, (g) => {
+    const invite = g.state.invites[inviteId]
+    if (!invite || invite.revoked) return null
+    return {
+      state: (s) => ({ ...s, invites: { ...s.invites, [inviteId]: { ...invite, revoked: true } } }),
+    }
+  })
+  // 2. Its enclave goes, when this account made it.
+  await deleteInviteEnclave(ctx, inviteId)
+}
+
+/** Deletes an invite's enclave this account made; nothing when someone else made it. */
+export async function deleteInviteEnclave(ctx: ServerContext, inviteId: string): Promise<void> {
   try {
     const enclave = await ctx.session.client.getEnclave(inviteId)
-    const adminSecret = adminSecretFor(ctx, serverId, inviteId, enclave.ownerKey)
-    if (!adminSecret) return
-    const owner = streamAdminKeys(adminSecret, inviteId)
+    const owner = enclaveOwner(ctx, inviteId)
+    if (enclave.ownerKey !== toBase64Url(owner.publicKey)) return
     await ctx.session.client.deleteEnclave(inviteId, {
       version: enclave.version,
       signature: signPayloadB64(
@@ -146,59 +143,40 @@ export async function revokeInvite(ctx: ServerContext, serverId: string, inviteI
   }
 }
 
-export function isActive(state: SpineState, inviteId: string, now: number): boolean {
-  const invite = state.invites.get(inviteId)
-  if (!invite || invite.revoked) return false
-  if (invite.expiresAt !== null && invite.expiresAt <= now) return false
-  return invite.maxUses === null || invite.uses < invite.maxUses
-}
-
 /**
- * Re-seals every active invite with the keys of the new epoch and hands its ownership to the
- * new admin secret (rotation step 5). An invite that cannot be opened is left as it is.
+ * Used-up, expired and revoked invites of this account's making: their enclaves go and they
+ * leave the state, keys and all (run by the maintenance pass).
  */
-export async function resealInvites(
-  ctx: ServerContext,
-  serverId: string,
-  keys: VaultServerKeys,
-  oldAdminSecret: Uint8Array,
-  newAdminSecret: Uint8Array,
-): Promise<void> {
-  const state = ctx.spine.state(serverId)
-  for (const inviteId of state.invites.keys()) {
-    if (!isActive(state, inviteId, ctx.session.now())) continue
-    let enclave: Enclave
-    try {
-      enclave = await ctx.session.client.getEnclave(inviteId)
-    } catch (error) {
-      if (isApiCode(error, 'not_found')) continue
-      throw error
+export async function sweepInvites(ctx: ServerContext, serverId: string): Promise<void> {
+  const group = ctx.io.group(serverId)
+  if (!group || roleOf(group.state, ctx.session.userId) === 'member') return
+  const view = ctx.io.state(serverId)
+  const now = ctx.session.now()
+  const dead = Object.entries(group.state.invites)
+    .filter(([id, invite]) => {
+      const uses = view.invites.get(id)?.uses ?? invite.uses
+      return (
+        invite.createdBy === ctx.session.userId &&
+        (invite.revoked ||
+          (invite.expiresAt !== null && invite.expiresAt <= now) ||
+          (invite.maxUses !== null && uses >= invite.maxUses && uses === invite.uses))
+      )
+    })
+    .map(([id]) => id)
+  if (dead.length === 0) return
+  for (const id of dead) await deleteInviteEnclave(ctx, id)
+  await commitChange(ctx, serverId, (g) => {
+    const gone = dead.filter((id) => g.state.invites[id])
+    if (gone.length === 0) return null
+    return {
+      state: (s) => {
+        const invites = { ...s.invites }
+        for (const id of gone) delete invites[id]
+        return { ...s, invites }
+      },
     }
-    const newOwner = streamAdminKeys(newAdminSecret, inviteId)
-    const newOwnerKey = toBase64Url(newOwner.publicKey)
-    if (enclave.ownerKey === newOwnerKey) continue
-    const ownerSecret = adminSecretFor(ctx, serverId, inviteId, enclave.ownerKey) ?? oldAdminSecret
-    const invite: ParsedInvite | null = recoverInvite(inviteId, enclave.body, ownerSecret)
-    if (!invite) continue
-    const body = sealInviteBody(invite, invitePayload(serverId, state.name, keys), newAdminSecret)
-    const version = enclave.version + 1
-    try {
-      await ctx.session.client.updateEnclave(inviteId, {
-        version,
-        ownerKey: newOwnerKey,
-        body,
-        expiresAt: enclave.expiresAt,
-        signature: signWrite(streamAdminKeys(ownerSecret, inviteId), {
-          id: inviteId,
-          version,
-          ownerKey: newOwnerKey,
-          expiresAt: enclave.expiresAt,
-          body,
-        }),
-      })
-    } catch (error) {
-      // Another admin re-sealed it first, or it expired meanwhile.
-      if (!isApiCode(error, 'version_conflict', 'not_found', 'invalid_signature')) throw error
-    }
-  }
+  })
+  const codes = knownCodes(ctx, serverId)
+  for (const id of dead) delete codes[id]
+  ctx.session.cache.setValue(codesKey(serverId), codes)
 }

@@ -1,38 +1,55 @@
-// Joining by invite, step by step as docs/KEYS.md section 5.
+// Joining a server on one's own, with no member online (docs/KEYS.md): by an invite, or as a
+// further device of an account already in it. Both read the server's join enclave, join the MLS
+// group with an external commit posted to the log, and count only once that commit comes back
+// first for its epoch; a joiner who lost the race tries again from the next epoch.
 import { ParacordError } from '../../shared/api'
-import { toBase64Url } from '../../shared/encoding'
-import type { Enclave } from '../../shared/protocol'
-import type { SpineState } from '../spine'
+import { fromBase64Url, toBase64Url } from '../../shared/encoding'
+import type { Enclave, Shard } from '../../shared/protocol'
+import { decodeMlsMessage } from 'ts-mls'
+import type { KeyPair } from '../crypto'
+import { ServerGroup } from '../mls/group'
+import { inviteKeys as mlsInviteKeys, type InviteKeys } from '../mls/invite-keys'
+import { pendingJoins } from '../mls/rules'
+import { openItem } from '../shard-codec'
 import { inviteInvalid, isApiCode, toParacordError } from './errors'
+import { keyEpochOf } from './group-store'
+import type { LogItem } from './group-io'
+import { randomId } from './ids'
 import { openInviteBody, parseInvite } from './invite-codec'
-import { postEntry, saveServerKeys, vaultKeysFor, type ServerContext } from './server-context'
+import { openJoinMaterial, type JoinMaterial } from './join-info'
+import { postItem } from './post-item'
+import {
+  addServerToVault,
+  commitChange,
+  deviceSigner,
+  ownBoxKey,
+  ownDisplayName,
+  settleEpoch,
+  type ServerContext,
+} from './server-context'
 
-/** Why the invite cannot bring `userId` in now, or null when it can. */
-export function inviteProblem(
-  state: SpineState,
-  inviteId: string,
-  userId: string,
-  now: number,
-): string | null {
-  const invite = state.invites.get(inviteId)
+const MAX_ATTEMPTS = 6
+
+/** Why the invite cannot bring `userId` in, from the group's state; null when it can. */
+export function inviteProblem(group: ServerGroup, inviteId: string, userId: string): string | null {
+  const state = group.state
+  const invite = state.invites[inviteId]
   if (!invite) return 'the server does not know it'
   if (invite.revoked) return 'it was revoked'
-  if (invite.expiresAt !== null && invite.expiresAt <= now) return 'it has expired'
-  if (invite.maxUses !== null && invite.uses >= invite.maxUses) return 'it has been used up'
-  const removal = state.removed.get(userId)
-  if (removal && invite.position < removal.position)
+  const uses = invite.uses + pendingJoins({ state, leaves: group.leaves() }, inviteId)
+  if (invite.maxUses !== null && uses > invite.maxUses) return 'it has been used up'
+  const removedAt = state.removed[userId]
+  if (removedAt !== undefined && invite.createdEpoch <= removedAt)
     return 'you were removed from this server; ask for a new invite'
   return null
 }
 
 /** Joins the server the invite (code or link) names; resolves with its id. */
 export async function joinByInvite(ctx: ServerContext, text: string): Promise<string> {
-  const { session, keyring, spine } = ctx
-  // 1. Parse the code or link; derive the enclave id and the invite key.
+  const { session } = ctx
+  // 1. Parse the code or link; fetch and open the invite enclave: which server it is for.
   const invite = parseInvite(text)
   if (!invite) throw inviteInvalid('this is not an invite code or link')
-
-  // 2. Fetch and open the invite enclave.
   let enclave: Enclave
   try {
     enclave = await session.client.getEnclave(invite.inviteId)
@@ -44,48 +61,163 @@ export async function joinByInvite(ctx: ServerContext, text: string): Promise<st
   const payload = enclave.kind === 'invite' ? openInviteBody(invite, enclave.body) : null
   if (!payload) throw inviteInvalid('it could not be opened')
   const { serverId } = payload
-  if (session.vault().servers[serverId])
+  if (session.vault().servers[serverId] && ctx.io.has(serverId))
     throw new ParacordError('conflict', 'You are already in this server.')
-
-  const keys = vaultKeysFor(payload.epoch, payload.epochs, null)
-  keyring.setProvisional(serverId, keys)
-  try {
-    // 3. Fetch and fold the whole spine; refuse a dead invite before posting anything.
-    spine.forget(serverId)
-    await spine.catchUp(serverId)
-    const state = spine.state(serverId)
-    if (state.serverId !== serverId) throw inviteInvalid('it names a server that does not exist')
-    const problem = inviteProblem(state, invite.inviteId, session.userId, session.now())
-    if (problem) throw inviteInvalid(problem)
-    const access = await keyring.currentAccess(serverId, serverId, true)
-    if (access.epoch === null)
-      throw inviteInvalid('it carries keys the server no longer uses; ask for a new invite')
-
-    // 4. Post member_joined chained to the head; a lost race folds again and re-posts.
-    await postEntry(
-      ctx,
-      serverId,
-      (latest) => {
-        const latestProblem = inviteProblem(latest, invite.inviteId, session.userId, session.now())
-        if (latestProblem) throw inviteInvalid(latestProblem)
-        return {
-          type: 'member_joined',
-          inviteId: invite.inviteId,
-          displayName: session.vault().profile.displayName || session.name,
-          boxKey: toBase64Url(session.identity.box.publicKey),
-        }
-      },
-      'invite_invalid',
-    )
-
-    // 5. The membership goes into the vault; the caller subscribes.
-    await saveServerKeys(ctx, serverId, keyring.record(serverId)!)
-  } catch (error) {
-    spine.forget(serverId)
-    throw toParacordError(error)
-  } finally {
-    keyring.clearProvisional(serverId)
-  }
+  const keys = mlsInviteKeys(invite.secret)
+  // 2-4. Join the group with a proof of the invite.
+  await joinGroup(ctx, serverId, [keys.box], keys)
+  // 5. In the vault (the account's other devices follow), then the profile into the state.
+  await addServerToVault(ctx, serverId)
+  await addOwnProfile(ctx, serverId)
   ctx.signals.emit('serverAdded', { serverId })
   return serverId
+}
+
+/** Joins, as this device, a server the account is in (known from the vault). */
+export async function joinAsDevice(ctx: ServerContext, serverId: string): Promise<void> {
+  await joinGroup(ctx, serverId, [ctx.session.identity.box], null)
+  ctx.signals.emit('serverAdded', { serverId })
+}
+
+/**
+ * The member's first commit after joining by invite: their profile, and the invite's use counted
+ * (rules.ts). Nothing to do when the profile is there already.
+ */
+export async function addOwnProfile(ctx: ServerContext, serverId: string): Promise<void> {
+  const { session } = ctx
+  await commitChange(ctx, serverId, (group) => {
+    if (group.state.members[session.userId]) return null
+    const own = group.ownLeaf()
+    const via = own.joinProof?.inviteId ?? null
+    return {
+      state: (s) => ({
+        ...s,
+        members: {
+          ...s.members,
+          [session.userId]: {
+            identityKey: own.identityKey,
+            boxKey: ownBoxKey(session),
+            displayName: ownDisplayName(session),
+            status: session.vault().profile.status,
+            joinedVia: via,
+            joinedEpoch: group.epoch,
+          },
+        },
+        invites:
+          via && s.invites[via]
+            ? { ...s.invites, [via]: { ...s.invites[via], uses: s.invites[via].uses + 1 } }
+            : s.invites,
+      }),
+    }
+  })
+}
+
+async function joinGroup(
+  ctx: ServerContext,
+  serverId: string,
+  boxKeys: readonly KeyPair[],
+  invite: InviteKeys | null,
+): Promise<void> {
+  const { session, io } = ctx
+  try {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      // 2. The join enclave: the group info of the current epoch and its join secret.
+      const material = await openJoinMaterial(session, serverId, boxKeys)
+      if (!material)
+        throw invite
+          ? inviteInvalid('it was revoked, has been used up or has expired')
+          : new ParacordError('not_found', 'This account is not in that server any more.')
+      // 3. The external commit, checked here first against the same rules as the members'.
+      const { group, message } = await ServerGroup.join(
+        material.groupInfo,
+        deviceSigner(session),
+        invite,
+      )
+      if (invite) {
+        const problem = inviteProblem(group, invite.inviteId, session.userId)
+        if (problem) throw inviteInvalid(problem)
+      }
+      io.provideJoinSecret(serverId, material.epoch, material.join)
+      // 4. Posted to the log in the epoch joined from; it counts if it is the epoch's first.
+      const bytes = toBase64Url(message)
+      const posted = await postItem(session, ctx.keyring, {
+        serverId,
+        streamId: serverId,
+        shardId: randomId(),
+        burnAt: null,
+        epoch: material.epoch,
+        payload: (): LogItem => ({ t: 'mls', m: bytes }),
+        catchUp: () => Promise.resolve(),
+        retryAfterRotation: false,
+      }).catch((error: unknown) => {
+        // The log moved to another epoch meanwhile: try again from the new join enclave.
+        if (isApiCode(error, 'invalid_signature')) return null
+        throw error
+      })
+      if (posted && (await firstCommitOf(ctx, serverId, material)) === bytes) {
+        await io.adopt(serverId, group, posted.seq)
+        await settleEpoch(ctx, serverId)
+        return
+      }
+      io.endJoin(serverId)
+      await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1)))
+    }
+    throw new ParacordError('conflict', 'The server kept changing while joining; try again.')
+  } catch (error) {
+    io.endJoin(serverId)
+    throw toParacordError(error)
+  }
+}
+
+/** The first commit of the material's epoch in the log (base64url), or null when none. */
+async function firstCommitOf(
+  ctx: ServerContext,
+  serverId: string,
+  material: JoinMaterial,
+): Promise<string | null> {
+  const { session, keyring } = ctx
+  const info = await keyring.streamInfo(serverId, serverId, true)
+  const version = keyring
+    .keyVersions(serverId, serverId, info)
+    .find((v) => v.epoch === material.epoch)
+  if (!version) return null
+  const keys = keyring.streamKeys(serverId, serverId, material.epoch)!
+  let after = material.seq
+  for (;;) {
+    const page = await session.client.fetchShards(serverId, {
+      after,
+      limit: 200,
+      proof: keyring.readProof(
+        serverId,
+        serverId,
+        version.keyVersion,
+        material.epoch,
+        session.accountId,
+      ),
+    })
+    for (const shard of page.shards) {
+      const commit = commitIn(serverId, shard, material.epoch, keys.contentKey)
+      if (commit) return commit
+    }
+    if (!page.more || page.shards.length === 0) return null
+    after = page.shards.at(-1)!.seq
+  }
+}
+
+function commitIn(serverId: string, shard: Shard, epoch: number, key: Uint8Array): string | null {
+  try {
+    const item = openItem(
+      { stream: serverId, shardId: shard.id, burnAt: shard.burnAt },
+      shard.body,
+      (e) => (e === epoch ? key : null),
+    ).payload as Partial<LogItem>
+    if (item?.t !== 'mls' || typeof item.m !== 'string') return null
+    const decoded = decodeMlsMessage(fromBase64Url(item.m), 0)?.[0]
+    if (decoded?.wireformat !== 'mls_public_message') return null
+    const content = decoded.publicMessage.content
+    if (content.contentType !== 'commit' || keyEpochOf(Number(content.epoch)) !== epoch) return null
+    return item.m
+  } catch {
+    return null
+  }
 }

@@ -1,8 +1,8 @@
-// The keys of every joined server, read from the vault (or held provisionally while a server is
-// being created or joined), and what the backend says of each stream's key versions. The client
+// The keys of every joined server's streams, derived from the secrets each MLS epoch exports
+// (the group io holds them), and what the backend says of each stream's key versions. The client
 // learns which epoch a stream's key version belongs to by deriving the read key of every epoch it
 // knows and matching it against the stream's current and rotated-out read keys.
-import { fromBase64Url, toBase64Url } from '../../shared/encoding'
+import { toBase64Url } from '../../shared/encoding'
 import {
   LIMITS,
   readPayload,
@@ -12,10 +12,9 @@ import {
   type StreamInfoRequest,
 } from '../../shared/protocol'
 import { signPayloadB64, wipe } from '../crypto'
-import { channelKeys, spineKeys, streamAdminKeys, type StreamKeySet } from '../server-keys'
+import { channelKeys, logKeys, type StreamKeySet } from '../server-keys'
+import type { EpochSecrets } from './group-store'
 import type { UnlockedSession } from '../session'
-import type { VaultServerKeys } from '../vault-model'
-import type { KeyPair } from '../crypto'
 
 export interface KeyVersion {
   readonly keyVersion: number
@@ -26,66 +25,58 @@ export interface KeyVersion {
   readonly untilSeq: number | null
 }
 
+/** Where the keyring learns which epochs this device holds keys of (the group io). */
+export interface EpochSource {
+  /** Key epochs held for the server, oldest first; empty when this account is not in it. */
+  epochs(serverId: string): number[]
+  /** The group's current key epoch; 0 when not in the server. */
+  current(serverId: string): number
+  secrets(serverId: string, epoch: number): EpochSecrets | null
+}
+
 export class Keyring {
-  private readonly provisional = new Map<string, VaultServerKeys>()
   private readonly derived = new Map<string, StreamKeySet>()
   private readonly infos = new Map<string, StreamInfo>()
+  private source: EpochSource = { epochs: () => [], current: () => 0, secrets: () => null }
 
   constructor(private readonly session: UnlockedSession) {}
 
-  /** The server's key record: a provisional one first, then the vault's. */
-  record(serverId: string): VaultServerKeys | null {
-    return this.provisional.get(serverId) ?? this.session.vault().servers[serverId] ?? null
+  setSource(source: EpochSource): void {
+    this.source = source
   }
 
-  /** Keys used before the server is saved in the vault (creating or joining it). */
-  setProvisional(serverId: string, keys: VaultServerKeys): void {
-    this.provisional.set(serverId, keys)
-  }
-
-  clearProvisional(serverId: string): void {
-    this.provisional.delete(serverId)
+  has(serverId: string): boolean {
+    return this.source.current(serverId) > 0
   }
 
   knownEpochs(serverId: string): number[] {
-    const record = this.record(serverId)
-    if (!record) return []
-    return Object.keys(record.epochs)
-      .map(Number)
-      .sort((a, b) => a - b)
+    return this.source.epochs(serverId)
   }
 
   currentEpoch(serverId: string): number {
-    return this.record(serverId)?.epoch ?? 0
+    return this.source.current(serverId)
   }
 
-  masterKey(serverId: string, epoch: number): Uint8Array | null {
-    const key = this.record(serverId)?.epochs[String(epoch)]
-    return key === undefined ? null : fromBase64Url(key)
-  }
-
-  adminSecret(serverId: string): Uint8Array | null {
-    const secret = this.record(serverId)?.adminSecret
-    return secret ? fromBase64Url(secret) : null
-  }
-
-  /** The stream admin key pair of `streamId` under the current admin secret, if held. */
-  adminKeys(serverId: string, streamId: string): KeyPair | null {
-    const secret = this.adminSecret(serverId)
-    return secret ? streamAdminKeys(secret, streamId) : null
-  }
-
-  /** The keys of a server stream (the spine when `streamId` is the server id) in one epoch. */
+  /** The keys of a server stream (the log when `streamId` is the server id) in one epoch. */
   streamKeys(serverId: string, streamId: string, epoch: number): StreamKeySet | null {
     const cacheKey = `${serverId}/${streamId}/${epoch}`
     const known = this.derived.get(cacheKey)
     if (known) return known
-    const master = this.masterKey(serverId, epoch)
-    if (!master) return null
-    const keys = streamId === serverId ? spineKeys(master, serverId) : channelKeys(master, streamId)
-    wipe(master)
+    const secrets = this.source.secrets(serverId, epoch)
+    if (!secrets) return null
+    const keys =
+      streamId === serverId ? logKeys(secrets.join, serverId) : channelKeys(secrets, streamId)
     this.derived.set(cacheKey, keys)
     return keys
+  }
+
+  /** Forgets what was derived for epochs the source no longer holds. */
+  dropEpoch(serverId: string, epoch: number): void {
+    for (const [key, keys] of this.derived) {
+      if (!key.startsWith(`${serverId}/`) || !key.endsWith(`/${epoch}`)) continue
+      wipeKeySet(keys)
+      this.derived.delete(key)
+    }
   }
 
   /** The stream's policy and key history, from memory unless `refresh` (or never asked). */
@@ -158,11 +149,9 @@ export class Keyring {
     return { keyVersion: current.keyVersion, epoch: current.epoch }
   }
 
-  /** The epoch to seal new items in without asking the backend: last known, else the vault's. */
-  offlineEpoch(serverId: string, streamId: string): number {
-    const info = this.cachedStreamInfo(streamId)
-    const epoch = info ? this.keyVersions(serverId, streamId, info).at(-1)?.epoch : null
-    return epoch ?? this.currentEpoch(serverId)
+  /** The epoch to seal new items in: the group's current one, whatever the backend says. */
+  offlineEpoch(serverId: string): number {
+    return this.currentEpoch(serverId)
   }
 
   /** A read proof for `keyVersion` made with the read key of `epoch`. */
@@ -195,7 +184,6 @@ export class Keyring {
 
   /** Drops everything derived for a server (left or removed). */
   forgetServer(serverId: string): void {
-    this.provisional.delete(serverId)
     for (const [key, keys] of this.derived) {
       if (!key.startsWith(`${serverId}/`)) continue
       wipeKeySet(keys)
@@ -207,13 +195,10 @@ export class Keyring {
   wipe(): void {
     for (const keys of this.derived.values()) wipeKeySet(keys)
     this.derived.clear()
-    this.provisional.clear()
     this.infos.clear()
   }
 }
 
 function wipeKeySet(keys: StreamKeySet): void {
-  wipe(keys.contentKey)
-  wipe(keys.post.privateKey)
-  wipe(keys.read.privateKey)
+  wipe(keys.contentKey, keys.post.privateKey, keys.read.privateKey, keys.admin.privateKey)
 }

@@ -1,15 +1,14 @@
-// Posting one item to a server stream (docs/KEYS.md section 4), the one way every writer does it
-// (spine entries, messages, voice signalling): sealed with the content key of an epoch and
-// signed by its author inside, signed with the stream's post key of that epoch outside. Keys
-// rotate under a writer (a member removed, a new epoch): the backend then refuses the post key,
-// and the writer reads the spine to learn the new keys, seals the item again for the epoch the
-// stream is in now and posts it once more.
+// Posting one item to a server stream (docs/KEYS.md), the one way every writer does it (log
+// messages, channel messages, voice signalling): sealed with the content key of the group's
+// epoch and signed by its author inside, signed with the stream's post key of that epoch
+// outside.
 import { shardPayload } from '../../shared/protocol'
 import { signPayloadB64 } from '../crypto'
 import { sealItem } from '../shard-codec'
 import type { UnlockedSession } from '../session'
 import { isApiCode } from './errors'
 import type { Keyring } from './keyring'
+import { ensureStreamCurrent } from './streams'
 
 /** Where an item goes: one shard of one stream of a server. */
 export interface ItemShard {
@@ -28,6 +27,8 @@ export interface SealedItem {
 export interface ItemPost extends ItemShard {
   /** What is sealed, asked at each seal; null: there is nothing to post any more. */
   readonly payload: () => unknown
+  /** The epoch to seal in; the group's current one when absent. */
+  readonly epoch?: number
   /** Sealed already (the outbox seals before it queues): posted as it is first. */
   readonly sealed?: SealedItem
   /** Reads the server's spine, so the keyring learns keys rotated since it last looked. */
@@ -70,46 +71,44 @@ export function sealForStream(
 }
 
 /**
- * Seals, signs and posts one item, and after a key rotation seals and posts it once more. Null:
- * nothing was posted, as this client holds no key for the stream (in the item's epoch, when it
- * came sealed) or `payload` withdrew the item. Otherwise throws what the backend answered.
+ * Seals, signs and posts one item in the group's current epoch (never the epoch the backend's
+ * stream record names). When the post key is refused, the stream and the group are out of
+ * step: the log is read, a stream left on an older epoch is moved on (stream records naming
+ * keys of no known epoch are refused, StreamMismatchError), and the item is sealed again for
+ * the epoch the group is in now and posted once more. Null: nothing was posted, as this client
+ * holds no key of the epoch, or `payload` withdrew the item.
  */
 export async function postItem(
   session: UnlockedSession,
   keyring: Keyring,
   post: ItemPost,
 ): Promise<PostedItem | null> {
-  // 1. Sealed in the epoch of the stream's current key version, unless it came sealed. A key
-  //    version this client cannot match to an epoch may be one the spine has not told it yet.
   let sealed = post.sealed ?? null
   if (sealed === null) {
-    let epoch = await currentEpoch(keyring, post, false)
-    if (epoch === null) {
-      await post.catchUp()
-      epoch = await currentEpoch(keyring, post, true)
-    }
-    sealed = epoch === null ? null : seal(session, keyring, post, epoch)
+    sealed = seal(session, keyring, post, post.epoch ?? keyring.currentEpoch(post.serverId))
     if (sealed === null) return null
   }
   try {
-    // 2. Signed with that epoch's post key, and posted.
     return await send(session, keyring, post, sealed)
   } catch (error) {
-    // 3. The post key was refused: the stream's keys rotated since they were read. Read the
-    //    spine; if it names a new epoch, seal the item for it and post it once more.
     if (post.retryAfterRotation === false || !isApiCode(error, 'invalid_signature')) throw error
     await post.catchUp()
-    const epoch = await currentEpoch(keyring, post, true)
-    if (epoch === null || epoch === sealed.epoch) throw error
-    const resealed = seal(session, keyring, post, epoch)
-    if (resealed === null) return null
-    post.resealed?.(resealed)
-    return await send(session, keyring, post, resealed)
+    const epoch = keyring.currentEpoch(post.serverId)
+    await ensureStreamCurrent(
+      session,
+      keyring,
+      post.serverId,
+      post.streamId,
+      post.streamId === post.serverId,
+    )
+    if (epoch !== sealed.epoch) {
+      const resealed = seal(session, keyring, post, epoch)
+      if (resealed === null) return null
+      post.resealed?.(resealed)
+      sealed = resealed
+    }
+    return await send(session, keyring, post, sealed)
   }
-}
-
-function currentEpoch(keyring: Keyring, post: ItemPost, refresh: boolean) {
-  return keyring.currentAccess(post.serverId, post.streamId, refresh).then((access) => access.epoch)
 }
 
 function seal(session: UnlockedSession, keyring: Keyring, post: ItemPost, epoch: number) {

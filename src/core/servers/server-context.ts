@@ -1,17 +1,20 @@
-// What the modules of the servers service share: the session, keys, the spine reader/writer,
-// events, and a few helpers every one of them needs.
+// What the modules of the servers service share: the session, the keyring, the group io,
+// events, and the few steps every change takes (commit, post to the log, settle the epoch).
 import { ParacordError } from '../../shared/api'
 import { fromBase64Url, toBase64Url } from '../../shared/encoding'
-import { streamAdminKeys } from '../server-keys'
 import { TypedEmitter } from '../net/typed-emitter'
-import type { SpineAuthor, SpineBody, SpineEntry, SpineState } from '../spine'
+import type { DeviceSigner } from '../mls/credential'
+import { GroupError, type GroupChange, type ServerGroup } from '../mls/group'
 import type { CoreEvents } from '../events'
 import type { UnlockedSession } from '../session'
-import type { VaultServerKeys } from '../vault-model'
 import { notFound, toParacordError } from './errors'
+import type { GroupIo, LogItem } from './group-io'
+import { randomId } from './ids'
+import { publishJoinInfo } from './join-info'
 import type { Keyring } from './keyring'
 import type { PeerKeyPins } from './peer-key-pins'
-import { SpineRefusedError, type SpineIo } from './spine-io'
+import { postItem } from './post-item'
+import { ensureStreamCurrent, StreamMismatchError } from './streams'
 
 /** Internal news for the sync and message services. */
 export interface ServerSignalMap {
@@ -32,116 +35,148 @@ export class ServerSignals extends TypedEmitter<ServerSignalMap> {
 export interface ServerContext {
   readonly session: UnlockedSession
   readonly keyring: Keyring
-  readonly spine: SpineIo
+  readonly io: GroupIo
   readonly events: CoreEvents
   readonly peers: PeerKeyPins
   readonly signals: ServerSignals
   /** Unread messages of a channel, from the message service. */
   unread(serverId: string, channelId: string): number
-  /** Runs a key rotation in the server's rotation queue (one at a time per server). */
-  rotate(serverId: string, epochBefore: number, mode: 'due' | 'forced'): Promise<boolean>
 }
 
-export function authorOf(session: UnlockedSession): SpineAuthor {
-  return { userId: session.userId, signKey: session.identity.signing }
+const DEVICE_ID_KEY = 'device-id'
+
+/** This device's signer for MLS credentials: the account identity and a device id of its own. */
+export function deviceSigner(session: UnlockedSession): DeviceSigner {
+  let deviceId = session.cache.getValue<string>(DEVICE_ID_KEY)
+  if (!deviceId) {
+    deviceId = randomId()
+    session.cache.setValue(DEVICE_ID_KEY, deviceId)
+  }
+  return { userId: session.userId, deviceId, identity: session.identity.signing }
 }
 
-/** The server's keys, or not_found when this account is not in it. */
-export function requireServer(ctx: ServerContext, serverId: string): VaultServerKeys {
-  const record = ctx.keyring.record(serverId)
-  if (!record) throw notFound('You are not in this server.')
-  return record
+/** The server's group, or not_found when this device is not in it. */
+export function requireServer(ctx: ServerContext, serverId: string): ServerGroup {
+  const group = ctx.io.group(serverId)
+  if (!group || !ctx.session.vault().servers[serverId])
+    throw notFound('You are not in this server.')
+  return group
+}
+
+/** Warns the people looking at the server (shown, never silently dropped). */
+export function warn(ctx: ServerContext, serverId: string, reason: string): void {
+  console.error('WARN', ctx.session.name, reason)
+  ctx.events.emit('spineRejected', { serverId, reason })
+}
+
+/** Posts one item to the server's log, sealed in `epoch`, after moving a log left behind. */
+export function logPoster(ctx: ServerContext, serverId: string) {
+  return async (epoch: number, item: LogItem): Promise<void> => {
+    if (epoch === ctx.keyring.currentEpoch(serverId))
+      await ensureStreamCurrent(ctx.session, ctx.keyring, serverId, serverId, true)
+    const posted = await postItem(ctx.session, ctx.keyring, {
+      serverId,
+      streamId: serverId,
+      shardId: randomId(),
+      burnAt: null,
+      epoch,
+      payload: () => item,
+      // Called under the server's lock: the log is read by whoever holds it, not from here.
+      catchUp: () => Promise.resolve(),
+      retryAfterRotation: false,
+    })
+    if (!posted) throw new Error('no log key of this epoch is held')
+  }
 }
 
 /**
- * Posts a spine entry; the fold's refusal becomes `refusedCode` with the fold's reason, network
- * failures their own codes.
+ * Commits a change to the server's group, then settles the new epoch (streams and the join
+ * enclave). A change the rules refuse becomes `forbidden` with the rule's reason.
  */
-export async function postEntry(
+export async function commitChange(
   ctx: ServerContext,
   serverId: string,
-  makeBody: (state: SpineState) => SpineBody | null,
-  refusedCode: 'forbidden' | 'invite_invalid' | 'conflict' = 'forbidden',
-): Promise<SpineEntry | null> {
+  build: (group: ServerGroup) => GroupChange | null,
+): Promise<ServerGroup | null> {
+  requireServer(ctx, serverId)
+  let next: ServerGroup | null
   try {
-    return await ctx.spine.post(serverId, authorOf(ctx.session), makeBody)
+    next = await ctx.io.commit(serverId, build, logPoster(ctx, serverId))
   } catch (error) {
-    if (error instanceof SpineRefusedError) throw new ParacordError(refusedCode, error.reason)
+    if (error instanceof GroupError && error.code === 'refused')
+      throw new ParacordError('forbidden', `Not allowed: ${error.message}.`)
     throw toParacordError(error)
   }
+  if (next) await settleEpoch(ctx, serverId)
+  return next
 }
 
-export function vaultKeysFor(
-  epoch: number,
-  masterKeys: Readonly<Record<string, string>>,
-  adminSecret: Uint8Array | null,
-): VaultServerKeys {
-  return {
-    epoch,
-    epochs: { ...masterKeys },
-    adminSecret: adminSecret ? toBase64Url(adminSecret) : null,
+/** Recipients of the join key: every member account and every invite still open now. */
+export function joinRecipients(ctx: ServerContext, group: ServerGroup): Uint8Array[] {
+  const state = group.state
+  const view = ctx.io.state(group.groupId)
+  const now = ctx.session.now()
+  const keys = Object.values(state.members).map((member) => member.boxKey)
+  for (const [id, invite] of Object.entries(state.invites)) {
+    const uses = view.invites.get(id)?.uses ?? invite.uses
+    if (invite.revoked) continue
+    if (invite.expiresAt !== null && invite.expiresAt <= now) continue
+    if (invite.maxUses !== null && uses >= invite.maxUses) continue
+    keys.push(invite.boxKey)
   }
+  return [...new Set(keys)].map((key) => fromBase64Url(key))
 }
 
-export async function saveServerKeys(ctx: ServerContext, serverId: string, keys: VaultServerKeys) {
-  const before = ctx.session.vault().servers[serverId]?.adminSecret
-  if (before) rememberAdminSecret(ctx, serverId, before)
+/**
+ * Brings the backend in line with the group's current epoch: every stream on the epoch's keys,
+ * the join enclave written for it. Any member may do it; the committer does it first.
+ */
+export async function settleEpoch(ctx: ServerContext, serverId: string): Promise<void> {
+  const group = ctx.io.group(serverId)
+  if (!group) return
+  const streams: Array<[string, boolean]> = [
+    [serverId, true],
+    ...[...ctx.io.state(serverId).channels.keys()].map((id): [string, boolean] => [id, false]),
+  ]
+  for (const [streamId, permanent] of streams) {
+    try {
+      await ensureStreamCurrent(ctx.session, ctx.keyring, serverId, streamId, permanent)
+    } catch (error) {
+      if (error instanceof StreamMismatchError) warn(ctx, serverId, error.message)
+      else throw error
+    }
+  }
+  const epoch = ctx.keyring.currentEpoch(serverId)
+  const secrets = ctx.io.secrets(serverId, epoch)
+  if (!secrets) return
+  await publishJoinInfo(
+    ctx.session,
+    group,
+    secrets,
+    ctx.io.seq(serverId),
+    joinRecipients(ctx, group),
+    (at) => ctx.io.secrets(serverId, at),
+  )
+  ctx.signals.emit('streamsChanged', { serverId })
+}
+
+/** A display name for the founder's or joiner's profile. */
+export function ownDisplayName(session: UnlockedSession): string {
+  return session.vault().profile.displayName || session.name
+}
+
+export function ownBoxKey(session: UnlockedSession): string {
+  return toBase64Url(session.identity.box.publicKey)
+}
+
+export async function addServerToVault(ctx: ServerContext, serverId: string): Promise<void> {
   await ctx.session.updateVault((vault) => ({
     ...vault,
-    servers: { ...vault.servers, [serverId]: mergeKeys(vault.servers[serverId], keys) },
+    servers: { ...vault.servers, [serverId]: { joinedAt: ctx.session.now() } },
   }))
 }
 
-const adminHistoryKey = (serverId: string) => `admin-secrets:${serverId}`
-
-/**
- * Keeps a replaced admin secret on this device: a stream or invite made just before a rotation
- * may still name the admin key derived from it, and only that key can rotate or delete it.
- */
-export function rememberAdminSecret(ctx: ServerContext, serverId: string, secret: string): void {
-  const known = ctx.session.cache.getValue<string[]>(adminHistoryKey(serverId)) ?? []
-  if (!known.includes(secret))
-    ctx.session.cache.setValue(adminHistoryKey(serverId), [...known, secret].slice(-16))
-}
-
-export function forgetAdminSecrets(ctx: ServerContext, serverId: string): void {
-  ctx.session.cache.deleteValue(adminHistoryKey(serverId))
-}
-
-/** The admin secret (current or remembered) whose key for `id` is `ownerKey`; null if none. */
-export function adminSecretFor(
-  ctx: ServerContext,
-  serverId: string,
-  id: string,
-  ownerKey: string,
-): Uint8Array | null {
-  const current = ctx.keyring.record(serverId)?.adminSecret
-  const candidates = [
-    ...(current ? [current] : []),
-    ...(ctx.session.cache.getValue<string[]>(adminHistoryKey(serverId)) ?? []).reverse(),
-  ]
-  for (const candidate of candidates) {
-    const secret = fromBase64Url(candidate)
-    if (toBase64Url(streamAdminKeys(secret, id).publicKey) === ownerKey) return secret
-  }
-  return null
-}
-
-/** Combines two records of one server: every epoch's key, the newest epoch's admin secret. */
-export function mergeKeys(
-  known: VaultServerKeys | undefined,
-  incoming: VaultServerKeys,
-): VaultServerKeys {
-  if (!known) return incoming
-  const newer = incoming.epoch >= known.epoch ? incoming : known
-  return {
-    epoch: newer.epoch,
-    epochs: { ...known.epochs, ...incoming.epochs },
-    adminSecret: newer.adminSecret,
-  }
-}
-
-export async function removeServerKeys(ctx: ServerContext, serverId: string) {
+export async function removeServerFromVault(ctx: ServerContext, serverId: string) {
   await ctx.session.updateVault((vault) => {
     const servers = { ...vault.servers }
     delete servers[serverId]

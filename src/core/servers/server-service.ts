@@ -1,5 +1,7 @@
 // The servers service: one object the core calls for everything about servers, built from the
-// modules that each do one job (spine-io, create, channels, invites, join, membership, views).
+// modules that each do one job (group io, create, join, channels, invites, membership, views),
+// and the upkeep every server needs: committing members' leave requests, a new epoch at least
+// daily, streams and the join enclave kept on the current epoch, old epoch keys wiped.
 import type {
   ChannelInfo,
   ChannelKind,
@@ -7,73 +9,101 @@ import type {
   ServerDetails,
   ServerSummary,
 } from '../../shared/api'
-import type { ReadProof, Shard } from '../../shared/protocol'
-import { hasAuthority, type SpineEntry, type SpineState } from '../spine'
+import { LIMITS, type ReadProof, type Shard } from '../../shared/protocol'
+import type { SpineState } from '../spine'
 import type { CoreEvents } from '../events'
 import type { UnlockedSession } from '../session'
 import * as channels from './channels'
 import { createServer } from './create'
 import { toParacordError } from './errors'
+import { GroupIo, type Accepted } from './group-io'
 import * as invites from './invites'
-import { joinByInvite } from './join'
+import { addOwnProfile, joinAsDevice, joinByInvite } from './join'
+import { joinInfoEpoch } from './join-info'
 import { Keyring } from './keyring'
 import * as membership from './membership'
 import type { PeerKeyPins } from './peer-key-pins'
-import { ServerSignals, requireServer, type ServerContext } from './server-context'
-import { spineHooks } from './spine-effects'
-import { SpineIo } from './spine-io'
+import {
+  commitChange,
+  ServerSignals,
+  settleEpoch,
+  warn,
+  type ServerContext,
+} from './server-context'
 import { serverDetails, serverSummary } from './views'
+
+/** A device refreshes its leaf, and so starts a new epoch, at least this often while in use. */
+export const LEAF_REFRESH_MS = 24 * 3600 * 1000
+/** Unlocking after a lock longer than this refreshes the leaf too. */
+export const LONG_LOCK_MS = 3600 * 1000
+const UPKEEP_EVERY_MS = 60_000
 
 export interface ServerServiceOptions {
   readonly session: UnlockedSession
   readonly events: CoreEvents
   readonly peers: PeerKeyPins
-  /** Background failures (an automatic rotation that could not finish); console.error by default. */
+  /** Background failures (upkeep that could not finish); console.error by default. */
   readonly onError?: (error: unknown) => void
-  /** Delay before a non-owner admin rotates after a member left, so the owner usually goes first. */
-  readonly rotationDelayMs?: () => number
+  /** Delay before a member who did not make a change does the upkeep it needs. */
+  readonly upkeepDelayMs?: () => number
+  /** When this account was last unlocked before now (ms); 0: unknown. */
+  readonly lockedSince?: number
+}
+
+/** How long an ended epoch's keys stay: the longest burn of the server's channels, and slack. */
+export function epochKeepMs(view: SpineState): number {
+  let longest = 0
+  for (const channel of view.channels.values()) longest = Math.max(longest, channel.burnSeconds)
+  return longest * 1000 + LIMITS.burnSkewMs
 }
 
 export class ServerService {
   readonly signals = new ServerSignals()
   readonly keyring: Keyring
-  readonly spine: SpineIo
+  readonly io: GroupIo
   private readonly ctx: ServerContext
   private readonly onError: (error: unknown) => void
-  private readonly rotationDelayMs: () => number
+  private readonly upkeepDelayMs: () => number
   private unreadSource: (serverId: string, channelId: string) => number = () => 0
-  private readonly rotations = new Map<string, Promise<unknown>>()
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
   private readonly dirty = new Set<string>()
+  private readonly upkeeps = new Map<string, Promise<void>>()
+  private readonly joins = new Map<string, Promise<void>>()
+  private readonly settled = new Map<string, number>()
+  private readonly lockedSince: number
   private flushScheduled = false
   private closed = false
+  private interval: ReturnType<typeof setInterval> | null = null
 
   constructor(options: ServerServiceOptions) {
     const { session, events, peers } = options
     this.onError = options.onError ?? ((error) => console.error('servers:', error))
-    this.rotationDelayMs = options.rotationDelayMs ?? (() => 500 + Math.random() * 1500)
+    this.upkeepDelayMs = options.upkeepDelayMs ?? (() => 500 + Math.random() * 1500)
+    this.lockedSince = options.lockedSince ?? 0
     this.keyring = new Keyring(session)
-    const getCtx = () => this.ctx
-    const host = {
-      get ctx() {
-        return getCtx()
+    this.io = new GroupIo(
+      session,
+      this.keyring,
+      {
+        accepted: (serverId, accepted) => this.accepted(serverId, accepted),
+        proposed: (serverId) => this.later(() => this.upkeep(serverId), this.upkeepDelayMs()),
+        rejected: (serverId, reason) => warn(this.ctx, serverId, reason),
       },
-      changed: (serverId: string) => this.changed(serverId),
-      rotationMayBeDue: (serverId: string, entry: SpineEntry) =>
-        this.rotationMayBeDue(serverId, entry),
-      removed: (serverId: string) => this.removedHere(serverId),
-    }
-    this.spine = new SpineIo(session, this.keyring, spineHooks(host))
+      epochKeepMs,
+    )
     this.ctx = {
       session,
       keyring: this.keyring,
-      spine: this.spine,
+      io: this.io,
       events,
       peers,
       signals: this.signals,
       unread: (serverId, channelId) => this.unreadSource(serverId, channelId),
-      rotate: (serverId, epochBefore, mode) => this.rotate(serverId, epochBefore, mode),
     }
+    this.interval = setInterval(() => {
+      for (const serverId of this.serverIds()) void this.upkeep(serverId)
+    }, UPKEEP_EVERY_MS)
+    this.interval.unref?.()
   }
 
   /** Where unread counts come from (the message service). */
@@ -84,11 +114,11 @@ export class ServerService {
   // --- the API --------------------------------------------------------------------------------
 
   listServers(): ServerSummary[] {
-    return this.serverIds().map((id) => serverSummary(this.ctx, id))
+    return this.joinedIds().map((id) => serverSummary(this.ctx, id))
   }
 
   getServer(serverId: string): ServerDetails {
-    requireServer(this.ctx, serverId)
+    if (!this.isServer(serverId)) throw toParacordError(new Error('not in this server'))
     return serverDetails(this.ctx, serverId)
   }
 
@@ -165,55 +195,65 @@ export class ServerService {
 
   // --- for the sync and message services -------------------------------------------------------
 
+  /** Every server the account is in (a new device joins the ones it lacks on catch-up). */
   serverIds(): string[] {
     return Object.keys(this.ctx.session.vault().servers)
   }
 
+  /** The servers this device is in now. */
+  private joinedIds(): string[] {
+    return this.serverIds().filter((id) => this.io.has(id))
+  }
+
   isServer(streamId: string): boolean {
-    return this.keyring.record(streamId) !== null
+    return this.io.has(streamId) && !!this.ctx.session.vault().servers[streamId]
   }
 
   spineState(serverId: string): SpineState {
-    return this.spine.state(serverId)
+    return this.io.state(serverId)
   }
 
-  /** The last spine seq processed, for the live subscription. */
+  /** The last log seq processed, for the live subscription. */
   spineCursor(serverId: string): number {
-    return this.spine.get(serverId).seq
+    return this.io.seq(serverId)
   }
 
   /** The server a channel belongs to, among joined servers. */
   serverOfChannel(channelId: string): string | null {
-    for (const serverId of this.serverIds())
-      if (this.spine.state(serverId).channels.has(channelId)) return serverId
+    for (const serverId of this.joinedIds())
+      if (this.io.state(serverId).channels.has(channelId)) return serverId
     return null
   }
 
   textChannels(serverId: string): string[] {
-    return [...this.spine.state(serverId).channels]
+    return [...this.io.state(serverId).channels]
       .filter(([, channel]) => channel.kind === 'text')
       .map(([id]) => id)
   }
 
   voiceChannels(serverId: string): string[] {
-    return [...this.spine.state(serverId).channels]
+    return [...this.io.state(serverId).channels]
       .filter(([, channel]) => channel.kind === 'voice')
       .map(([id]) => id)
   }
 
-  /** The key `userId` joined this server with, whether still a member or not. */
+  /** The identity key `userId` was first seen with in this server, member or not any more. */
   pinnedKey(serverId: string, userId: string): string | null {
-    return this.spine.get(serverId).pinned[userId] ?? null
+    return this.io.pinned(serverId, userId)
   }
 
-  /** Reads everything new in the server's spine, then rotates if one is due and ours to do. */
+  /** Reads everything new in the server's log (joining it first on a new device), then upkeep. */
   async catchUp(serverId: string): Promise<void> {
-    await this.spine.catchUp(serverId)
-    this.checkRotationDue(serverId)
+    if (!this.io.has(serverId)) {
+      await this.joinHere(serverId)
+      if (!this.io.has(serverId)) return
+    }
+    await this.io.catchUp(serverId)
+    this.later(() => this.upkeep(serverId), 0)
   }
 
   receiveSpineShard(serverId: string, shard: Shard): Promise<void> {
-    return this.spine.receive(serverId, shard)
+    return this.io.receive(serverId, shard)
   }
 
   readProof(serverId: string, streamId: string, accountId: string): Promise<ReadProof> {
@@ -223,6 +263,7 @@ export class ServerService {
   /** Stops timers and wipes derived keys (on lock). */
   close(): void {
     this.closed = true
+    if (this.interval) clearInterval(this.interval)
     for (const timer of this.timers) clearTimeout(timer)
     this.timers.clear()
     this.keyring.wipe()
@@ -230,61 +271,94 @@ export class ServerService {
 
   // --- internals ------------------------------------------------------------------------------
 
-  private rotate(serverId: string, epochBefore: number, mode: 'due' | 'forced') {
-    return this.queueRotation(serverId, () =>
-      membership.rotateKeys(this.ctx, serverId, epochBefore, mode),
-    )
-  }
-
-  /** Rotation work runs one at a time per server. */
-  private queueRotation<T>(serverId: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.rotations.get(serverId) ?? Promise.resolve()
-    const run = previous.then(task, task)
-    this.rotations.set(
-      serverId,
-      run.catch(() => undefined),
-    )
+  /** A server of the account that this device is not in yet: join it as a further device. */
+  private joinHere(serverId: string): Promise<void> {
+    let run = this.joins.get(serverId)
+    if (!run) {
+      run = joinAsDevice(this.ctx, serverId)
+        .then(() => this.emitServers())
+        .catch((error: unknown) => {
+          if (!this.closed) this.onError(toParacordError(error))
+        })
+        .finally(() => this.joins.delete(serverId))
+      this.joins.set(serverId, run)
+    }
     return run
   }
 
-  private rotationMayBeDue(serverId: string, entry: SpineEntry): void {
-    // The remover rotates right after its own member_removed; others wait for the catch-up.
-    if (entry.author === this.ctx.session.userId) return
-    this.later(() => this.checkRotationDue(serverId), 0)
+  private accepted(serverId: string, accepted: Accepted): Promise<void> {
+    const { ctx } = this
+    const me = ctx.session.userId
+    if (accepted.removedHere) {
+      this.removedHere(serverId)
+      return Promise.resolve()
+    }
+    for (const [userId, member] of accepted.after.members) {
+      if (userId === me || accepted.before.members.get(userId)?.signKey === member.signKey) continue
+      try {
+        ctx.peers.observe(userId, member.signKey, `group:${serverId}`)
+      } catch (error) {
+        warn(ctx, serverId, `the key of ${userId} could not be pinned: ${String(error)}`)
+      }
+    }
+    ctx.signals.emit('streamsChanged', { serverId })
+    this.changed(serverId)
+    // Someone else's commit: they move the streams on; if they did not, a member does.
+    if (!accepted.mine) this.later(() => this.upkeep(serverId), this.upkeepDelayMs())
+    return Promise.resolve()
   }
 
-  private checkRotationDue(serverId: string): void {
-    if (this.closed || !this.ctx.session.vault().servers[serverId]) return
-    const state = this.spine.state(serverId)
-    const me = this.ctx.session.userId
-    if (!hasAuthority(state, me, 'key_rotated') || !this.keyring.adminSecret(serverId)) return
-    const delay = state.ownerId === me ? 0 : this.rotationDelayMs()
-    const report = (error: unknown) => {
-      if (!this.closed) this.onError(toParacordError(error))
+  /** The upkeep of one server, one run at a time. */
+  private upkeep(serverId: string): Promise<void> {
+    if (this.closed || !this.isServer(serverId)) return Promise.resolve()
+    const running = this.upkeeps.get(serverId)
+    if (running) return running
+    const run = this.upkeepNow(serverId)
+      .catch((error: unknown) => {
+        if (!this.closed) this.onError(toParacordError(error))
+      })
+      .finally(() => this.upkeeps.delete(serverId))
+    this.upkeeps.set(serverId, run)
+    return run
+  }
+
+  private async upkeepNow(serverId: string): Promise<void> {
+    const { ctx, io } = this
+    const group = io.group(serverId)
+    if (!group) return
+    const now = ctx.session.now()
+    // 1. Members' requests to leave.
+    if (group.pendingProposals() > 0)
+      await commitChange(ctx, serverId, (g) => (g.pendingProposals() > 0 ? {} : null))
+    // 2. This member's profile, if its join did not get that far.
+    if (!group.state.members[ctx.session.userId]) await addOwnProfile(ctx, serverId)
+    // 3. A fresh leaf daily, and after a long lock (post-compromise recovery).
+    const leafAge = now - io.leafUpdatedAt(serverId)
+    const epochAge = now - io.epochStartedAt(serverId)
+    const longLock = this.lockedSince > 0 && io.leafUpdatedAt(serverId) < this.lockedSince
+    if (
+      leafAge > LEAF_REFRESH_MS ||
+      epochAge > LEAF_REFRESH_MS ||
+      (longLock && leafAge > LONG_LOCK_MS)
+    )
+      await membership.refreshOwnLeaf(ctx, serverId)
+    // 4. Streams and join enclave on the current epoch (once per epoch on this device).
+    const epoch = ctx.keyring.currentEpoch(serverId)
+    if (this.settled.get(serverId) !== epoch) {
+      const info = await ctx.keyring.streamInfo(serverId, serverId, true)
+      const logEpoch = ctx.keyring.keyVersions(serverId, serverId, info).at(-1)?.epoch
+      if (logEpoch !== epoch || (await joinInfoEpoch(ctx.session, serverId)) < epoch)
+        await settleEpoch(ctx, serverId)
+      this.settled.set(serverId, epoch)
     }
-    if (state.rotationDue) {
-      const epoch = state.epoch
-      this.later(() => void this.rotate(serverId, epoch, 'due').catch(report), delay)
-      return
-    }
-    // The spine moved to a new epoch but its stream did not: a rotation was left half done.
-    const info = this.keyring.cachedStreamInfo(serverId)
-    const streamEpoch = info
-      ? this.keyring.keyVersions(serverId, serverId, info).at(-1)?.epoch
-      : null
-    if (streamEpoch != null && streamEpoch < state.epoch)
-      this.later(
-        () =>
-          void this.queueRotation(serverId, () =>
-            membership.finishRotation(this.ctx, serverId),
-          ).catch(report),
-        delay + 1000,
-      )
+    // 5. Keys of epochs whose messages have all burned, and dead invites.
+    io.prune(serverId)
+    await invites.sweepInvites(ctx, serverId)
   }
 
   private removedHere(serverId: string): void {
-    // After the spine work in progress (which holds the lock) has finished.
-    void this.spine
+    // After the log work in progress (which holds the lock) has finished.
+    void this.io
       .withLock(serverId, () => Promise.resolve())
       .then(() => membership.dropServer(this.ctx, serverId, 'removed'))
       .then(() => this.emitServers())
@@ -300,7 +374,7 @@ export class ServerService {
       const servers = [...this.dirty]
       this.dirty.clear()
       for (const id of servers) {
-        if (!this.ctx.session.vault().servers[id]) continue
+        if (!this.isServer(id)) continue
         this.ctx.events.emit('serverChanged', serverDetails(this.ctx, id))
       }
       this.emitServers()
@@ -311,11 +385,11 @@ export class ServerService {
     if (!this.closed) this.ctx.events.emit('serversChanged', this.listServers())
   }
 
-  private later(task: () => void, ms: number): void {
+  private later(task: () => unknown, ms: number): void {
     if (this.closed) return
     const timer = setTimeout(() => {
       this.timers.delete(timer)
-      if (!this.closed) task()
+      if (!this.closed) void task()
     }, ms)
     this.timers.add(timer)
   }

@@ -1,5 +1,8 @@
-// Creating a server's streams and rotating their keys, signed by the stream admin key derived
-// from the admin secret (docs/KEYS.md section 3).
+// The server's streams at the backend: created with, and moved on every epoch to, the keys the
+// current MLS epoch derives (server-keys.ts). Clients never take a stream's keys from the
+// backend: they check its record against the keys the group's epoch gives, move a stream that
+// is behind (any member of the epoch can), and refuse to post to one that names keys no epoch
+// of theirs derives.
 import { toBase64Url } from '../../shared/encoding'
 import {
   streamCreatePayload,
@@ -8,69 +11,107 @@ import {
   type StreamPolicy,
 } from '../../shared/protocol'
 import { signPayloadB64 } from '../crypto'
-import type { StoreClient } from '../net/http-client'
 import { ApiError } from '../net/errors'
-import { streamAdminKeys, type StreamKeySet } from '../server-keys'
+import type { StreamKeySet } from '../server-keys'
+import type { UnlockedSession } from '../session'
+import { isApiCode } from './errors'
+import type { Keyring } from './keyring'
 
 /** Fourteen days: the longest burn any channel may choose. */
 export const MAX_STREAM_BURN_SECONDS = 14 * 24 * 3600
 
-export async function createServerStream(
-  client: StoreClient,
+/** The backend names keys for a stream that no epoch this device holds derives. */
+export class StreamMismatchError extends Error {
+  constructor(readonly streamId: string) {
+    super(
+      `the server's record of stream ${streamId} names keys that do not come from this server's group; not posting to it`,
+    )
+    this.name = 'StreamMismatchError'
+  }
+}
+
+export async function createStream(
+  session: UnlockedSession,
   streamId: string,
   keys: StreamKeySet,
-  adminSecret: Uint8Array,
   permanent: boolean,
 ): Promise<StreamInfo> {
-  const admin = streamAdminKeys(adminSecret, streamId)
   const policy: StreamPolicy = {
     postKey: toBase64Url(keys.post.publicKey),
     readKey: toBase64Url(keys.read.publicKey),
-    adminKey: toBase64Url(admin.publicKey),
+    adminKey: toBase64Url(keys.admin.publicKey),
     permanent,
     maxBurnSeconds: MAX_STREAM_BURN_SECONDS,
   }
-  const signature = signPayloadB64(streamCreatePayload({ id: streamId, policy }), admin.privateKey)
-  return client.createStream({ id: streamId, policy, signature })
+  const signature = signPayloadB64(
+    streamCreatePayload({ id: streamId, policy }),
+    keys.admin.privateKey,
+  )
+  return session.client.createStream({ id: streamId, policy, signature })
 }
 
 /**
- * Moves a stream to `next` keys and the admin key of `nextAdminSecret`, signed by the admin key
- * the stream names now (`secretFor` finds the admin secret it derives from; `readInfo` reads
- * the stream's current info, with a proof of a read key). Already at `next` (another admin got
- * there first): nothing to do.
+ * Makes the stream's backend record name the keys of the group's current epoch: creates it when
+ * missing (`permanent` for the log), moves it when it is on an older epoch this device still
+ * holds keys of. Throws StreamMismatchError when the record names keys of no known epoch.
  */
-export async function rotateServerStream(
-  client: StoreClient,
+export async function ensureStreamCurrent(
+  session: UnlockedSession,
+  keyring: Keyring,
+  serverId: string,
   streamId: string,
-  next: StreamKeySet,
-  secretFor: (adminKey: string) => Uint8Array,
-  nextAdminSecret: Uint8Array,
-  readInfo: () => Promise<StreamInfo>,
-): Promise<StreamInfo> {
-  const readKey = toBase64Url(next.read.publicKey)
-  const postKey = toBase64Url(next.post.publicKey)
-  const adminKey = toBase64Url(streamAdminKeys(nextAdminSecret, streamId).publicKey)
+  permanent: boolean,
+): Promise<void> {
+  const epoch = keyring.currentEpoch(serverId)
+  const want = keyring.streamKeys(serverId, streamId, epoch)
+  if (!want) throw new Error(`no keys of the current epoch for stream ${streamId}`)
+  const readKey = toBase64Url(want.read.publicKey)
   for (let attempt = 0; attempt < 3; attempt++) {
-    const info = await readInfo()
-    if (info.policy.readKey === readKey) return info
-    const signer = streamAdminKeys(secretFor(info.policy.adminKey), streamId)
+    let info: StreamInfo
+    try {
+      info = await keyring.streamInfo(serverId, streamId, true)
+    } catch (error) {
+      if (!isApiCode(error, 'not_found')) throw error
+      try {
+        keyring.rememberStreamInfo(await createStream(session, streamId, want, permanent))
+        return
+      } catch (createError) {
+        if (isApiCode(createError, 'already_exists')) continue
+        throw createError
+      }
+    }
+    if (info.policy.readKey === readKey) return
+    const current = keyring.keyVersions(serverId, streamId, info).at(-1)!
+    if (current.epoch === null) {
+      console.error('MISMATCH', session.userId, streamId === serverId, epoch, keyring.knownEpochs(serverId), JSON.stringify(keyring.keyVersions(serverId, streamId, info)))
+      throw new StreamMismatchError(streamId)
+    }
+    if (current.epoch > epoch) return // this device is behind; it catches up first
+    const signer = keyring.streamKeys(serverId, streamId, current.epoch)!.admin
+    if (toBase64Url(signer.publicKey) !== info.policy.adminKey)
+      throw new StreamMismatchError(streamId)
     const keyVersion = info.keyVersion + 1
+    const postKey = toBase64Url(want.post.publicKey)
+    const adminKey = toBase64Url(want.admin.publicKey)
     const signature = signPayloadB64(
       streamRotatePayload({ id: streamId, keyVersion, postKey, readKey, adminKey }),
       signer.privateKey,
     )
     try {
-      return await client.rotateStreamKeys(streamId, {
-        keyVersion,
-        postKey,
-        readKey,
-        adminKey,
-        signature,
-      })
+      keyring.rememberStreamInfo(
+        await session.client.rotateStreamKeys(streamId, {
+          keyVersion,
+          postKey,
+          readKey,
+          adminKey,
+          signature,
+        }),
+      )
+      return
     } catch (error) {
+      // Another member moved it first: read it again.
       if (!(error instanceof ApiError && error.code === 'version_conflict')) throw error
     }
   }
-  throw new Error(`the keys of stream ${streamId} kept changing during a rotation`)
+  throw new Error(`the keys of stream ${streamId} kept changing`)
 }

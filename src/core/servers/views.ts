@@ -1,4 +1,4 @@
-// What the UI sees of a server: plain data built from the folded spine, the account's own
+// What the UI sees of a server: plain data built from the group's state, the account's own
 // role, the selectors' authority rules and the peer directory's pins.
 import type {
   ChannelInfo,
@@ -10,6 +10,7 @@ import type {
   ServerSummary,
 } from '../../shared/api'
 import { canPost, hasAuthority, type SpineState } from '../spine'
+import { safetyCode } from './group-view'
 import { inviteLink } from './invite-codec'
 import type { ServerContext } from './server-context'
 
@@ -57,7 +58,7 @@ export function permissionsOf(state: SpineState, userId: string): Permissions {
 }
 
 export function serverSummary(ctx: ServerContext, serverId: string): ServerSummary {
-  const state = ctx.spine.state(serverId)
+  const state = ctx.io.state(serverId)
   const unread = channelInfos(ctx, serverId, state).reduce((sum, c) => sum + c.unread, 0)
   return {
     id: serverId,
@@ -68,7 +69,8 @@ export function serverSummary(ctx: ServerContext, serverId: string): ServerSumma
 }
 
 export function serverDetails(ctx: ServerContext, serverId: string): ServerDetails {
-  const state = ctx.spine.state(serverId)
+  const state = ctx.io.state(serverId)
+  const group = ctx.io.group(serverId)
   const channels = channelInfos(ctx, serverId, state)
   return {
     id: serverId,
@@ -79,6 +81,7 @@ export function serverDetails(ctx: ServerContext, serverId: string): ServerDetai
     members: memberInfos(ctx, state),
     permissions: permissionsOf(state, ctx.session.userId),
     epoch: state.epoch,
+    safetyCode: group ? safetyCode(group) : '',
   }
 }
 

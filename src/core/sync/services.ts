@@ -16,7 +16,7 @@ export interface ServerCoreOptions {
   readonly url: string
   readonly live?: LiveConnectionOptions
   readonly retryMs?: number
-  readonly rotationDelayMs?: () => number
+  readonly upkeepDelayMs?: () => number
   readonly voice?: Pick<VoiceServiceOptions, 'timing' | 'maxParticipants'>
   readonly onError?: (error: unknown) => void
 }
@@ -40,7 +40,7 @@ export function createServerCore(options: ServerCoreOptions): ServerCore {
     events,
     peers,
     onError,
-    rotationDelayMs: options.rotationDelayMs,
+    upkeepDelayMs: options.upkeepDelayMs,
   })
   const messages = new MessageService({ session, events, servers })
   const voice = new VoiceService({ session, events, servers, onError, ...options.voice })

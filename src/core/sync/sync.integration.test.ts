@@ -2,12 +2,11 @@
 // removal with key rotation while another member is offline.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ParacordError } from '../../shared/api'
-import { fromBase64Url, toBase64Url } from '../../shared/encoding'
+import { toBase64Url } from '../../shared/encoding'
 import { readPayload, shardPayload, streamInfoPayload } from '../../shared/protocol'
 import type { UnlockedSessionImpl } from '../account/unlocked-session'
 import { signPayloadB64 } from '../crypto'
 import { ApiError } from '../net/errors'
-import { channelKeys } from '../server-keys'
 import { randomId } from '../servers/ids'
 import {
   newUser,
@@ -129,15 +128,18 @@ describe('the outbox', () => {
   })
 })
 
-describe('removal with key rotation', () => {
+describe('removal, a new epoch without the removed member', () => {
   it('locks the removed member out while the rest, one of them offline, carry on', async () => {
     await waitFor(() => [olga, alice, bob].every(online), 'everyone online')
     const epoch = olga.servers.getServer(serverId).epoch
-    // What alice holds before the removal: the current master key.
-    const aliceMaster = fromBase64Url(
-      alice.session.vault().servers[serverId]!.epochs[String(epoch)]!,
-    )
-    const oldKeys = channelKeys(aliceMaster, general)
+    // What alice holds before the removal: the channel's keys of the current epoch (copied, as
+    // her client wipes its own when it learns of the removal).
+    const held = alice.servers.keyring.streamKeys(serverId, general, epoch)!
+    const copy = (pair: { publicKey: Uint8Array; privateKey: Uint8Array }) => ({
+      publicKey: Uint8Array.from(pair.publicKey),
+      privateKey: Uint8Array.from(pair.privateKey),
+    })
+    const oldKeys = { post: copy(held.post), read: copy(held.read) }
 
     // Bob is offline during the whole rotation.
     await bob.sync.stop()
@@ -223,7 +225,7 @@ describe('removal with key rotation', () => {
 
     // Bob, still disconnected, writes with the keys he has: the backend refuses the old post key,
     // so his client learns the new epoch, seals the message again, and it goes through once.
-    expect(bob.session.vault().servers[serverId]?.epoch).toBe(epoch)
+    expect(bob.servers.keyring.currentEpoch(serverId)).toBe(epoch)
     const resealed = await bob.messages.sendMessage({
       serverId,
       channelId: general,
@@ -237,7 +239,7 @@ describe('removal with key rotation', () => {
     bob.sync.start()
     await waitFor(() => count(bob, 'after the removal') === 1, 'bob to catch up in the new epoch')
     expect(bob.servers.getServer(serverId).epoch).toBe(epoch + 1)
-    expect(bob.session.vault().servers[serverId]?.epoch).toBe(epoch + 1)
+    expect(bob.servers.keyring.currentEpoch(serverId)).toBe(epoch + 1)
     await bob.messages.sendMessage({ serverId, channelId: general, text: 'bob in the new epoch' })
     await waitFor(() => count(olga, 'bob in the new epoch') === 1, 'olga to read bob')
     await olga.messages.sendMessage({ serverId, channelId: general, text: 'olga replies' })

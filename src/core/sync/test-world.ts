@@ -93,7 +93,7 @@ export async function newUser(
     url: backend.url,
     live: { backoff: { baseMs: 50, capMs: 400 }, random: () => 0.5 },
     retryMs: 100,
-    rotationDelayMs: () => 200,
+    upkeepDelayMs: () => 200,
     onError: (error) => errors.push(error),
     ...extra,
   })

@@ -5,12 +5,18 @@ export const LIMITS = {
    * an id of this size: vaults have that namespace to themselves, so no enclave squats a name.
    */
   handleBytes: 32,
-  /** Largest HTTP body the server reads. */
-  maxBodyBytes: 512 * 1024,
-  /** Largest shard body (ciphertext). */
-  maxShardBytes: 64 * 1024,
-  /** Largest enclave body (ciphertext); a vault grows with memberships. */
-  maxEnclaveBytes: 256 * 1024,
+  /** Largest HTTP body the server reads: an enclave at its largest, in base64url. */
+  maxBodyBytes: 3 * 1024 * 1024,
+  /**
+   * Largest shard body (ciphertext). A server's log carries MLS commits, which grow with the
+   * group: one that refreshes a path in a 1,000-member group is near 100 KiB.
+   */
+  maxShardBytes: 256 * 1024,
+  /**
+   * Largest enclave body (ciphertext). A server's join enclave holds the MLS group info with
+   * its ratchet tree, about 0.5 KiB per member.
+   */
+  maxEnclaveBytes: 2 * 1024 * 1024,
   /** Largest WebSocket frame a client may send. */
   maxFrameBytes: 64 * 1024,
   /** Streams in one subscribe frame. */
