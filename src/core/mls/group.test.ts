@@ -224,10 +224,10 @@ describe('a server group', () => {
     const { alice, invite } = w
     let a = w.a
     const mallory = person()
-    const noInvite = await ServerGroup.join(await a.groupInfo(), mallory, null)
+    const noInvite = await ServerGroup.join(await a.groupInfo(), mallory, null, false)
     await refused(a, noInvite.message, /without an invite/)
     const wrong = { ...inviteKeys(randomKey()), inviteId: invite.inviteId }
-    const forgedProof = await ServerGroup.join(await a.groupInfo(), mallory, wrong)
+    const forgedProof = await ServerGroup.join(await a.groupInfo(), mallory, wrong, false)
     await refused(a, forgedProof.message, /does not hold the invite/)
     a = (
       await a.commit({
@@ -240,7 +240,7 @@ describe('a server group', () => {
         }),
       })
     ).group
-    const revoked = await ServerGroup.join(await a.groupInfo(), mallory, invite)
+    const revoked = await ServerGroup.join(await a.groupInfo(), mallory, invite, false)
     await refused(a, revoked.message, /revoked/)
     expect(alice.userId).toBeTruthy()
   }, 60_000)
@@ -256,7 +256,7 @@ describe('a server group', () => {
     a = (await a.commit({ state: withInvite(alice.userId, a.epoch, once, 1) })).group
     const first = await ServerGroup.join(await a.groupInfo(), person(), once)
     ;[a] = await deliver(first.message, [a])
-    const second = await ServerGroup.join(await a.groupInfo(), person(), once)
+    const second = await ServerGroup.join(await a.groupInfo(), person(), once, false)
     await refused(a, second.message, /no uses left/)
   }, 60_000)
 
@@ -264,19 +264,20 @@ describe('a server group', () => {
     const w = await world()
     const { b, bob } = w
     let a = w.a
-    const removal = await a.commit({
-      removeUsers: [bob.userId],
-      state: dropProfile(bob.userId, a.epoch),
-    })
+    // An admin marks the user removed, then takes their devices out.
+    const mark = await a.commit({ state: dropProfile(bob.userId, a.epoch) })
+    a = mark.group
+    const [bMarked] = await deliver(mark.message, [b])
+    const removal = await a.commit({ removeUsers: [bob.userId] })
     a = removal.group
-    const seen = await b.process(removal.message)
+    const seen = await bMarked.process(removal.message)
     expect('removedHere' in seen && seen.removedHere).toBe(true)
     expect(seen.group.active).toBe(false)
     await expect(seen.group.exportSecret('channel', 'general')).resolves.not.toEqual(
       await a.exportSecret('channel', 'general'),
     )
     // What bob still holds is the old epoch: anything he sends there is stale for alice.
-    const late = await rawCommit(b, {})
+    const late = await rawCommit(bMarked, {})
     await expect(a.process(late)).rejects.toMatchObject({ code: 'stale' })
   }, 60_000)
 
@@ -295,15 +296,12 @@ describe('a server group', () => {
     c = profile.group
     ;[a, b] = await deliver(profile.message, [a, b])
     // As an admin bob may remove carol; his client agrees.
-    await expect(
-      b.commit({ removeUsers: [carol.userId], state: dropProfile(carol.userId, b.epoch) }),
-    ).resolves.toBeTruthy()
+    await expect(b.commit({ state: dropProfile(carol.userId, b.epoch) })).resolves.toBeTruthy()
     const demote = await a.commit({ state: (s) => ({ ...s, admins: [] }) })
     a = demote.group
     ;[b, c] = await deliver(demote.message, [b, c])
-    await expect(
-      b.commit({ removeUsers: [carol.userId], state: dropProfile(carol.userId, b.epoch) }),
-    ).rejects.toThrow(/may not remove/)
+    await expect(b.commit({ state: dropProfile(carol.userId, b.epoch) })).rejects.toThrow(/may not/)
+    await expect(b.commit({ removeUsers: [carol.userId] })).rejects.toThrow(/may not remove/)
     const forged = await rawCommit(b, {
       extraProposals: [{ proposalType: 'remove', remove: { removed: c.ownLeafIndex() } }],
     })
@@ -322,6 +320,7 @@ describe('a server group', () => {
       await a.groupInfo(),
       { ...impostor, userId: bob.userId },
       null,
+      false,
     )
     await refused(a, fake.message, /identity key that is not theirs/)
   }, 60_000)
@@ -332,9 +331,7 @@ describe('a server group', () => {
     const two = await a.commit({ state: (s) => ({ ...s, name: 'Two' }) })
     const [bOne] = await deliver(one.message, [b])
     const [bTwo] = await deliver(two.message, [b])
-    expect(toBase64Url(bOne.epochAuthenticator())).not.toBe(
-      toBase64Url(bTwo.epochAuthenticator()),
-    )
+    expect(toBase64Url(bOne.epochAuthenticator())).not.toBe(toBase64Url(bTwo.epochAuthenticator()))
     expect(decodeMlsMessage(one.message, 0)).toBeTruthy()
   }, 60_000)
 })

@@ -26,8 +26,11 @@ import {
   type MLSMessage,
   type Proposal,
   type ProposalWithSender,
+  type Sender,
+  type Commit,
 } from 'ts-mls'
 import { defaultClientConfig } from 'ts-mls/clientConfig.js'
+import { CodecError, CryptoVerificationError, ValidationError } from 'ts-mls/mlsError.js'
 import { fromBase64Url, toBase64Url, utf8 } from '../../shared/encoding'
 import { canonicalJson } from '../../shared/canonical-json'
 import { makeCredential, type DeviceSigner } from './credential'
@@ -51,7 +54,11 @@ import { mlsSuite, paracordCapabilities } from './suite'
 
 export class GroupError extends Error {
   constructor(
-    readonly code: 'refused' | 'stale' | 'malformed' | 'removed',
+    /**
+     * refused: no honest client takes it; stale: of another epoch; desync: valid for the
+     * others, but this device's keys do not open it (it must join again); removed: not in it.
+     */
+    readonly code: 'refused' | 'stale' | 'malformed' | 'removed' | 'desync',
     message: string,
   ) {
     super(message)
@@ -71,6 +78,8 @@ export interface GroupChange {
   readonly state?: (current: ServerState) => ServerState
   /** Users whose every leaf goes. */
   readonly removeUsers?: readonly string[]
+  /** Single leaves that go (this user's own stale devices). */
+  readonly removeLeaves?: readonly number[]
 }
 
 export interface Processed {
@@ -95,7 +104,14 @@ async function newLeafPackage(
 ) {
   const keys = await cs.signature.keygen()
   const credential = makeCredential(signer, keys.publicKey, joinProof?.(keys.publicKey))
-  return generateKeyPackageWithKey(credential, paracordCapabilities(), defaultLifetime, [], keys, cs)
+  return generateKeyPackageWithKey(
+    credential,
+    paracordCapabilities(),
+    defaultLifetime,
+    [],
+    keys,
+    cs,
+  )
 }
 
 const asMls = (bytes: Uint8Array): MLSMessage => {
@@ -156,6 +172,8 @@ export class ServerGroup {
     groupInfoBytes: Uint8Array,
     signer: DeviceSigner,
     invite: InviteKeys | null,
+    /** false only where a test plays a modified client that skips its own checks. */
+    checkRules = true,
   ): Promise<{ group: ServerGroup; message: Uint8Array }> {
     const cs = await mlsSuite()
     const message = asMls(groupInfoBytes)
@@ -185,7 +203,25 @@ export class ServerGroup {
       wireformat: 'mls_public_message',
       publicMessage,
     })
-    return { group: new ServerGroup(newState, cs), message: encoded }
+    const group = new ServerGroup(newState, cs)
+    // The same rules the members will apply, so a join they would refuse is never posted.
+    const own = group.ownLeaf()
+    const before = {
+      state: serverStateOf(groupInfo.groupContext),
+      leaves: group.leaves().filter((leaf) => leaf.leafIndex !== own.leafIndex),
+    }
+    const problem = commitProblem({
+      groupId,
+      epoch,
+      committer: own,
+      external: true,
+      leaving: [],
+      proposals: [{ kind: 'external_init', sender: null }],
+      before,
+      after: { state: group.state, leaves: group.leaves() },
+    })
+    if (problem && checkRules) throw new GroupError('refused', problem)
+    return { group, message: encoded }
   }
 
   static async decode(bytes: Uint8Array): Promise<ServerGroup> {
@@ -276,26 +312,26 @@ export class ServerGroup {
     const removedLeaves = new Set<number>()
     // Leave requests are committed by value: the library mishandles removals by reference
     // (receivers fail to open the path), and the rules accept either the same way.
-    for (const leafIndex of this.leaving()) {
+    for (const leafIndex of change.state ? [] : this.leaving()) {
       proposals.push({ proposalType: 'remove', remove: { removed: leafIndex } })
       removedLeaves.add(leafIndex)
     }
     for (const leaf of this.leaves())
       if (
-        removeUsers.has(leaf.userId) &&
+        (removeUsers.has(leaf.userId) || change.removeLeaves?.includes(leaf.leafIndex)) &&
         leaf.leafIndex !== this.ownLeafIndex() &&
         !removedLeaves.has(leaf.leafIndex)
       ) {
         proposals.push({ proposalType: 'remove', remove: { removed: leaf.leafIndex } })
         removedLeaves.add(leaf.leafIndex)
       }
-    const remaining = new Set(
-      this.leaves()
-        .filter((leaf) => !removedLeaves.has(leaf.leafIndex))
-        .map((leaf) => leaf.userId),
-    )
-    // Whoever leaves takes their profile and role along, in the same commit (rules.ts).
-    const next = tidy(change.state ? change.state(before) : before, remaining)
+    const remaining = new Set(this.leaves().map((leaf) => leaf.userId))
+    // Profiles of users no longer in the group go with the next state change (rules.ts).
+    // Removals and state changes travel in separate commits: the library encrypts the path of
+    // a commit carrying both under a context its receivers do not share.
+    const next = change.state ? tidy(change.state(before), remaining) : before
+    if (proposals.length > 0 && canonicalJson(next) !== canonicalJson(before))
+      throw new GroupError('refused', 'removals and state changes are committed separately')
     if (canonicalJson(next) !== canonicalJson(before))
       proposals.push({
         proposalType: 'group_context_extensions',
@@ -370,6 +406,12 @@ export class ServerGroup {
         'stale',
         `a message of epoch ${content.epoch}, the group is at ${this.epoch}`,
       )
+    // The rules first, from the commit as sent: a change no honest client takes is refused
+    // before the library opens anything, so a forged commit cannot look like lost keys.
+    if (content.contentType === 'commit') {
+      const problem = this.precheck(content)
+      if (problem) throw new GroupError('refused', problem)
+    }
     let seen: ProposalWithSender[] = []
     let senderLeafIndex: number | undefined
     let result
@@ -388,6 +430,18 @@ export class ServerGroup {
         },
       )
     } catch (error) {
+      // Signatures, tags and proposals check the same for every member; opening the path is
+      // this device's own business, and failing there means its keys went out of step.
+      if (
+        !(error instanceof CryptoVerificationError) &&
+        !(error instanceof ValidationError) &&
+        !(error instanceof CodecError) &&
+        content.contentType === 'commit'
+      )
+        throw new GroupError(
+          'desync',
+          `this device cannot open a change: ${(error as Error).message}`,
+        )
       throw new GroupError('refused', `the message does not verify: ${(error as Error).message}`)
     }
     const next = new ServerGroup(result.newState, this.cs)
@@ -425,6 +479,56 @@ export class ServerGroup {
     const problem = next.active ? commitProblem(facts) : removalProblem(facts)
     if (problem) throw new GroupError('refused', problem)
     return { group: next, facts, removedHere: !next.active }
+  }
+
+  /** Why every client refuses the commit as sent, before it is applied; null: go on. */
+  private precheck(content: { sender: Sender; commit: Commit }): string | null {
+    const beforeLeaves = this.leaves()
+    const byIndex = new Map(beforeLeaves.map((leaf) => [leaf.leafIndex, leaf]))
+    const external = content.sender.senderType === 'new_member_commit'
+    let committer: LeafView | null
+    if (content.sender.senderType === 'member')
+      committer = byIndex.get(content.sender.leafIndex) ?? null
+    else if (external)
+      committer = content.commit.path ? leafView(content.commit.path.leafNode, -1) : null
+    else return 'a commit from outside the group'
+    if (!committer) return 'the committer’s credential does not check out'
+    const proposals: ProposalFact[] = []
+    let state = this.state
+    const removed = new Set<number>()
+    for (const entry of content.commit.proposals) {
+      if (entry.proposalOrRefType !== 'proposal') return 'proposals by reference are not used'
+      const proposal = entry.proposal
+      if (proposal.proposalType === 'remove') removed.add(proposal.remove.removed)
+      if (proposal.proposalType === 'group_context_extensions') {
+        try {
+          state = serverStateOf({
+            ...this.client.groupContext,
+            extensions: proposal.groupContextExtensions.extensions,
+          })
+        } catch (error) {
+          return (error as Error).message
+        }
+      }
+      proposals.push({
+        kind: proposalKind(proposal),
+        sender: external ? null : committer,
+        ...(proposal.proposalType === 'remove'
+          ? { removed: byIndex.get(proposal.remove.removed) }
+          : {}),
+      })
+    }
+    const leaves = beforeLeaves.filter((leaf) => !removed.has(leaf.leafIndex))
+    return commitProblem({
+      groupId: this.groupId,
+      epoch: this.epoch,
+      committer,
+      external,
+      leaving: this.leaving(),
+      proposals,
+      before: { state: this.state, leaves: beforeLeaves },
+      after: { state, leaves: external ? [...leaves, committer] : leaves },
+    })
   }
 
   private factsOf(
@@ -467,10 +571,11 @@ export class ServerGroup {
 
 function tidy(state: ServerState, remaining: ReadonlySet<string>): ServerState {
   const gone = Object.keys(state.members).filter((id) => !remaining.has(id))
-  if (gone.length === 0 && state.admins.every((id) => remaining.has(id))) return state
+  const admins = state.admins.filter((id) => remaining.has(id) && state.members[id])
+  if (gone.length === 0 && admins.length === state.admins.length) return state
   const members = { ...state.members }
   for (const id of gone) delete members[id]
-  return { ...state, members, admins: state.admins.filter((id) => remaining.has(id)) }
+  return { ...state, members, admins }
 }
 
 function sameKey(a: Uint8Array, b: Uint8Array): boolean {

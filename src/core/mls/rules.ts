@@ -48,7 +48,7 @@ export interface CommitFacts {
 export function commitProblem(facts: CommitFacts): string | null {
   return (
     proposalsProblem(facts) ??
-    (facts.external ? externalJoinProblem(facts) : removalProblem(facts, true)) ??
+    (facts.external ? externalJoinProblem(facts) : removalProblem(facts)) ??
     stateChangeProblem(facts) ??
     consistencyProblem(facts)
   )
@@ -88,7 +88,9 @@ function externalJoinProblem(facts: CommitFacts): string | null {
       return 'a joiner may only replace a leaf of their own'
     else if (p.kind !== 'remove' && p.kind !== 'external_init')
       return `a joiner may not make a ${p.kind} change`
-  const member = before.state.members[committer.userId]
+  const member = usersWithLeaves(before).has(committer.userId)
+    ? before.state.members[committer.userId]
+    : undefined
   if (member) {
     if (member.identityKey !== committer.identityKey)
       return `a device of ${committer.userId} carries an identity key that is not theirs`
@@ -97,7 +99,7 @@ function externalJoinProblem(facts: CommitFacts): string | null {
   // A user who joined and has not added their profile yet: a further device must carry the
   // identity key their first device carries.
   const first = before.leaves.find((leaf) => leaf.userId === committer.userId)
-  if (first)
+  if (first && !isMarkedRemoved(before.state, committer.userId))
     return first.identityKey === committer.identityKey
       ? null
       : `a device of ${committer.userId} carries an identity key that is not theirs`
@@ -137,7 +139,7 @@ function mayRemove(by: Role, target: Role): boolean {
 // Removals: an admin removes members, the owner removes admins and members, anyone removes
 // their own other devices, and anyone's own leave proposal may be committed by any member.
 // Also all a removed device can check, since it does not see the state after its removal.
-export function removalProblem(facts: CommitFacts, recordRemovals = false): string | null {
+export function removalProblem(facts: CommitFacts): string | null {
   const kinds = proposalsProblem(facts)
   if (kinds) return kinds
   const by = facts.committer
@@ -148,13 +150,17 @@ export function removalProblem(facts: CommitFacts, recordRemovals = false): stri
     if (target.userId === by.userId) continue
     if (p.sender?.leafIndex === target.leafIndex) continue // their own leave, by reference
     if (facts.leaving.includes(target.leafIndex)) continue // their own leave, by value
+    // An admin first marks the user removed (a state change), then anyone may take them out.
+    if (isMarkedRemoved(facts.before.state, target.userId)) continue
     if (!mayRemove(role, roleOf(facts.before.state, target.userId)))
       return `${by.userId} may not remove ${target.userId}`
-    if (recordRemovals && !usersWithLeaves(facts.after).has(target.userId))
-      if (facts.after.state.removed[target.userId] !== facts.epoch)
-        return `the removal of ${target.userId} must be recorded in the server state`
   }
   return null
+}
+
+/** Marked removed by an admin and not back in since (a rejoin adds a profile again). */
+function isMarkedRemoved(state: CommitFacts['before']['state'], userId: string): boolean {
+  return state.removed[userId] !== undefined && !state.members[userId]
 }
 
 const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b)
@@ -233,7 +239,13 @@ function membersProblem(facts: CommitFacts): string | null {
       continue
     }
     if (old && !next) {
-      if (remaining.has(id)) return `${id} is still in the group and keeps their profile`
+      // Gone from the group, or marked removed in this very commit by someone who may.
+      if (!remaining.has(id)) continue
+      if (
+        after.removed[id] !== facts.epoch ||
+        !mayRemove(roleOf(before, by.userId), roleOf(before, id))
+      )
+        return `${by.userId} may not take the profile of ${id}, who is still in the group`
       continue
     }
     if (id !== by.userId) return `${by.userId} may not change the profile of ${id}`
@@ -242,12 +254,17 @@ function membersProblem(facts: CommitFacts): string | null {
   }
   for (const [id, epoch] of Object.entries(after.removed)) {
     if (before.removed[id] === epoch) continue
-    if (roleOf(before, by.userId) === 'member') return `${by.userId} may not mark anyone removed`
-    if (remaining.has(id)) return `${id} cannot be marked removed while still in the group`
+    if (!mayRemove(roleOf(before, by.userId), roleOf(before, id)))
+      return `${by.userId} may not mark ${id} removed`
+    if (after.members[id]) return `a user marked removed loses their profile in the same commit`
     if (epoch !== facts.epoch) return 'a removal must name the epoch it happens in'
   }
+  // Forgotten only by the user coming back: their own first profile after a new invite.
   for (const id of Object.keys(before.removed))
-    if (after.removed[id] === undefined && !remaining.has(id))
+    if (
+      after.removed[id] === undefined &&
+      !(id === by.userId && !before.members[id] && after.members[id])
+    )
       return `the removal of ${id} cannot be forgotten`
   return null
 }
@@ -258,9 +275,8 @@ function consistencyProblem(facts: CommitFacts): string | null {
   const remaining = usersWithLeaves(facts.after)
   const state = facts.after.state
   if (!remaining.has(state.ownerId)) return 'the owner cannot leave the group'
-  for (const id of Object.keys(state.members))
-    if (!remaining.has(id)) return `${id} left the group but keeps a profile`
-  for (const id of state.admins) if (!remaining.has(id)) return `${id} left but is still an admin`
+  for (const id of state.admins)
+    if (!state.members[id] && remaining.has(id)) return `${id} is an admin without a profile`
   for (const leaf of facts.after.leaves) {
     const member = state.members[leaf.userId]
     if (member && member.identityKey !== leaf.identityKey)

@@ -26,7 +26,9 @@ import {
   type StoredServer,
 } from './group-store'
 import { viewOf } from './group-view'
+import { isApiCode } from './errors'
 import type { EpochSource, Keyring } from './keyring'
+import { StreamMismatchError } from './streams'
 
 /** Shards per fetch page. */
 const PAGE = 200
@@ -57,6 +59,8 @@ export interface GroupHooks {
   proposed(serverId: string): void
   /** A shard or commit was refused and not applied. */
   rejected(serverId: string, reason: string): void
+  /** This device's group cannot follow the others any more: it must join again. */
+  desynced(serverId: string, reason: string): void
 }
 
 interface Live {
@@ -67,6 +71,14 @@ interface Live {
   ahead: Shard[]
   /** The highest seq seen, ahead shards included. */
   seen: number
+}
+
+/** Other commits kept taking the epoch first: the change was not made; it may be tried again. */
+export class CommitRaceError extends Error {
+  constructor() {
+    super('the server kept changing under this change; try again')
+    this.name = 'CommitRaceError'
+  }
 }
 
 export async function exportEpochSecrets(group: ServerGroup): Promise<EpochSecrets> {
@@ -84,6 +96,8 @@ export class GroupIo implements EpochSource {
     { bytes: string; next: ServerGroup; facts: CommitFacts }
   >()
   private readonly warnedGap = new Set<string>()
+  /** Servers whose group this device can no longer follow: nothing more is applied. */
+  private readonly desynced = new Set<string>()
   /** The join secret of the epoch a join is being made in, before the group is this device's. */
   private readonly joining = new Map<string, { epoch: number; secrets: EpochSecrets }>()
 
@@ -224,6 +238,7 @@ export class GroupIo implements EpochSource {
 
   /** Forgets the server (left or removed): its group state and every epoch key. */
   forget(serverId: string): void {
+    this.desynced.delete(serverId)
     this.live.delete(serverId)
     this.joining.delete(serverId)
     this.pending.delete(serverId)
@@ -263,12 +278,17 @@ export class GroupIo implements EpochSource {
         try {
           await post(keyEpochOf(live.group.epoch), { t: 'mls', m: bytes })
           await this.catchUpLocked(serverId)
+        } catch (error) {
+          // The log moved on to keys of an epoch not read yet: read it, and go round again.
+          if (!(error instanceof StreamMismatchError) && !isApiCode(error, 'invalid_signature'))
+            throw error
+          continue
         } finally {
           this.pending.delete(serverId)
         }
         if (this.get(serverId)?.group === next) return next
       }
-      throw new Error('the server kept changing under this change; try again')
+      throw new CommitRaceError()
     })
   }
 
@@ -328,7 +348,7 @@ export class GroupIo implements EpochSource {
   /** Opens and applies one shard, then records the seq as processed. */
   private async apply(serverId: string, shard: Shard): Promise<void> {
     const live = this.get(serverId)
-    if (!live || shard.seq <= live.seen) return
+    if (!live || shard.seq <= live.seen || this.desynced.has(serverId)) return
     live.seen = shard.seq
     let epoch: number
     try {
@@ -366,6 +386,11 @@ export class GroupIo implements EpochSource {
       result = await live.group.process(fromBase64Url(item.m))
     } catch (error) {
       if (error instanceof GroupError) {
+        if (error.code === 'desync') {
+          this.desynced.add(serverId)
+          this.hooks.desynced(serverId, error.message)
+          return
+        }
         // A commit of another branch (stale) or one no honest client takes: never applied.
         if (error.code !== 'stale') this.hooks.rejected(serverId, error.message)
         return

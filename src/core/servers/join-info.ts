@@ -188,7 +188,8 @@ export async function publishJoinInfo(
       })
       return
     } catch (error) {
-      if (!isApiCode(error, 'version_conflict')) throw error
+      // Another member wrote it first: read it again (it is likely at this epoch now).
+      if (!isApiCode(error, 'version_conflict', 'invalid_signature')) throw error
     }
   }
 }

@@ -7,7 +7,7 @@ import { fromBase64Url, toBase64Url } from '../../shared/encoding'
 import type { Enclave, Shard } from '../../shared/protocol'
 import { decodeMlsMessage } from 'ts-mls'
 import type { KeyPair } from '../crypto'
-import { ServerGroup } from '../mls/group'
+import { GroupError, ServerGroup } from '../mls/group'
 import { inviteKeys as mlsInviteKeys, type InviteKeys } from '../mls/invite-keys'
 import { pendingJoins } from '../mls/rules'
 import { openItem } from '../shard-codec'
@@ -29,6 +29,16 @@ import {
 } from './server-context'
 
 const MAX_ATTEMPTS = 6
+
+/** The rules' reason for refusing a join, in the words of an invite. */
+function joinRefusal(reason: string): string {
+  if (reason.includes('no uses left')) return 'it has been used up'
+  if (reason.includes('revoked')) return 'it was revoked'
+  if (reason.includes('was removed'))
+    return 'you were removed from this server; ask for a new invite'
+  if (reason.includes('does not have')) return 'the server does not know it'
+  return reason
+}
 
 /** Why the invite cannot bring `userId` in, from the group's state; null when it can. */
 export function inviteProblem(group: ServerGroup, inviteId: string, userId: string): string | null {

@@ -46,13 +46,26 @@ export async function removeMember(ctx: ServerContext, serverId: string, userId:
     throw new ParacordError('not_found', 'This person is not in the server.')
   if (target === 'owner' || by === 'member' || (by === 'admin' && target === 'admin'))
     throw new ParacordError('forbidden', 'You may not remove this member.')
+  // 1. Marked removed in the state: their profile and role go, and a rejoin needs a new invite.
   await commitChange(ctx, serverId, (g) =>
-    g.userIds().includes(userId)
+    g.state.members[userId] || g.state.removed[userId] === undefined
       ? {
-          removeUsers: [userId],
-          state: (s) => ({ ...s, removed: { ...s.removed, [userId]: g.epoch } }),
+          state: (s) => {
+            const members = { ...s.members }
+            delete members[userId]
+            return {
+              ...s,
+              members,
+              admins: s.admins.filter((id) => id !== userId),
+              removed: { ...s.removed, [userId]: g.epoch },
+            }
+          },
         }
       : null,
+  )
+  // 2. Their devices out of the group: the next epoch's keys reach everyone else only.
+  await commitChange(ctx, serverId, (g) =>
+    g.userIds().includes(userId) ? { removeUsers: [userId] } : null,
   )
 }
 

@@ -8,7 +8,7 @@ import { GroupError, type GroupChange, type ServerGroup } from '../mls/group'
 import type { CoreEvents } from '../events'
 import type { UnlockedSession } from '../session'
 import { notFound, toParacordError } from './errors'
-import type { GroupIo, LogItem } from './group-io'
+import { CommitRaceError, type GroupIo, type LogItem } from './group-io'
 import { randomId } from './ids'
 import { publishJoinInfo } from './join-info'
 import type { Keyring } from './keyring'
@@ -65,7 +65,6 @@ export function requireServer(ctx: ServerContext, serverId: string): ServerGroup
 
 /** Warns the people looking at the server (shown, never silently dropped). */
 export function warn(ctx: ServerContext, serverId: string, reason: string): void {
-  console.error('WARN', ctx.session.name, reason)
   ctx.events.emit('spineRejected', { serverId, reason })
 }
 
@@ -85,7 +84,8 @@ export function logPoster(ctx: ServerContext, serverId: string) {
       catchUp: () => Promise.resolve(),
       retryAfterRotation: false,
     })
-    if (!posted) throw new Error('no log key of this epoch is held')
+    // No key of that epoch here yet: the commit loop reads the log and tries again.
+    if (!posted) throw new StreamMismatchError(serverId)
   }
 }
 
@@ -105,6 +105,9 @@ export async function commitChange(
   } catch (error) {
     if (error instanceof GroupError && error.code === 'refused')
       throw new ParacordError('forbidden', `Not allowed: ${error.message}.`)
+    if (error instanceof GroupError && error.code === 'removed')
+      throw notFound('You are not in this server.')
+    if (error instanceof CommitRaceError) throw new ParacordError('conflict', error.message)
     throw toParacordError(error)
   }
   if (next) await settleEpoch(ctx, serverId)
@@ -142,8 +145,12 @@ export async function settleEpoch(ctx: ServerContext, serverId: string): Promise
     try {
       await ensureStreamCurrent(ctx.session, ctx.keyring, serverId, streamId, permanent)
     } catch (error) {
-      if (error instanceof StreamMismatchError) warn(ctx, serverId, error.message)
-      else throw error
+      if (!(error instanceof StreamMismatchError)) throw error
+      // Keys of an epoch this device has not reached yet, most likely: read the log, try again.
+      const epoch = ctx.keyring.currentEpoch(serverId)
+      await ctx.io.catchUp(serverId)
+      if (ctx.keyring.currentEpoch(serverId) !== epoch) return settleEpoch(ctx, serverId)
+      warn(ctx, serverId, error.message)
     }
   }
   const epoch = ctx.keyring.currentEpoch(serverId)

@@ -2,21 +2,23 @@
 // modules that each do one job (group io, create, join, channels, invites, membership, views),
 // and the upkeep every server needs: committing members' leave requests, a new epoch at least
 // daily, streams and the join enclave kept on the current epoch, old epoch keys wiped.
-import type {
-  ChannelInfo,
-  ChannelKind,
-  InviteInfo,
-  ServerDetails,
-  ServerSummary,
+import {
+  ParacordError,
+  type ChannelInfo,
+  type ChannelKind,
+  type InviteInfo,
+  type ServerDetails,
+  type ServerSummary,
 } from '../../shared/api'
 import { LIMITS, type ReadProof, type Shard } from '../../shared/protocol'
+import { GroupError, type ServerGroup } from '../mls/group'
 import type { SpineState } from '../spine'
 import type { CoreEvents } from '../events'
 import type { UnlockedSession } from '../session'
 import * as channels from './channels'
 import { createServer } from './create'
-import { toParacordError } from './errors'
-import { GroupIo, type Accepted } from './group-io'
+import { isUnreachable, toParacordError } from './errors'
+import { CommitRaceError, GroupIo, type Accepted } from './group-io'
 import * as invites from './invites'
 import { addOwnProfile, joinAsDevice, joinByInvite } from './join'
 import { joinInfoEpoch } from './join-info'
@@ -88,6 +90,7 @@ export class ServerService {
         accepted: (serverId, accepted) => this.accepted(serverId, accepted),
         proposed: (serverId) => this.later(() => this.upkeep(serverId), this.upkeepDelayMs()),
         rejected: (serverId, reason) => warn(this.ctx, serverId, reason),
+        desynced: (serverId, reason) => this.rejoin(serverId, reason),
       },
       epochKeepMs,
     )
@@ -271,6 +274,32 @@ export class ServerService {
 
   // --- internals ------------------------------------------------------------------------------
 
+  /**
+   * This device's group state cannot follow the others (a change it cannot open): it forgets
+   * it and joins again from the join enclave, as a new device would, then takes its old leaf out.
+   */
+  private rejoin(serverId: string, reason: string): void {
+    warn(this.ctx, serverId, `${reason}; joining the server again`)
+    const stale = this.io.group(serverId)?.ownLeafIndex()
+    this.later(() => {
+      void this.io
+        .withLock(serverId, () => Promise.resolve())
+        .then(async () => {
+          this.io.forget(serverId)
+          await this.joinHere(serverId)
+          if (stale === undefined || !this.io.has(serverId)) return
+          const me = this.ctx.session.userId
+          await commitChange(this.ctx, serverId, (g) => {
+            const old = g.leaves().find((l) => l.leafIndex === stale && l.userId === me)
+            return old && old.leafIndex !== g.ownLeafIndex() ? { removeLeaves: [stale] } : null
+          })
+        })
+        .catch((error: unknown) => {
+          if (!this.closed) this.onError(toParacordError(error))
+        })
+    }, 0)
+  }
+
   /** A server of the account that this device is not in yet: join it as a further device. */
   private joinHere(serverId: string): Promise<void> {
     let run = this.joins.get(serverId)
@@ -315,7 +344,17 @@ export class ServerService {
     if (running) return running
     const run = this.upkeepNow(serverId)
       .catch((error: unknown) => {
-        if (!this.closed) this.onError(toParacordError(error))
+        // Offline, raced or just removed: the next pass (every minute, and after each
+        // catch-up) does what is still to do.
+        const code = error instanceof ParacordError ? error.code : null
+        const transient =
+          isUnreachable(error) ||
+          error instanceof CommitRaceError ||
+          error instanceof GroupError ||
+          code === 'server_unreachable' ||
+          code === 'conflict' ||
+          code === 'not_found'
+        if (!this.closed && !transient) this.onError(toParacordError(error))
       })
       .finally(() => this.upkeeps.delete(serverId))
     this.upkeeps.set(serverId, run)
@@ -327,9 +366,19 @@ export class ServerService {
     const group = io.group(serverId)
     if (!group) return
     const now = ctx.session.now()
-    // 1. Members' requests to leave.
+    // 1. Members' requests to leave, users an admin marked removed, profiles of those gone.
     if (group.pendingProposals() > 0)
       await commitChange(ctx, serverId, (g) => (g.pendingProposals() > 0 ? {} : null))
+    const marked = (g: ServerGroup) =>
+      g.userIds().filter((id) => g.state.removed[id] !== undefined && !g.state.members[id])
+    if (marked(group).length > 0)
+      await commitChange(ctx, serverId, (g) =>
+        marked(g).length > 0 ? { removeUsers: marked(g) } : null,
+      )
+    const lingering = (g: ServerGroup) =>
+      Object.keys(g.state.members).some((id) => !g.userIds().includes(id))
+    if (lingering(io.group(serverId) ?? group))
+      await commitChange(ctx, serverId, (g) => (lingering(g) ? { state: (s) => s } : null))
     // 2. This member's profile, if its join did not get that far.
     if (!group.state.members[ctx.session.userId]) await addOwnProfile(ctx, serverId)
     // 3. A fresh leaf daily, and after a long lock (post-compromise recovery).

@@ -82,10 +82,7 @@ export async function ensureStreamCurrent(
     }
     if (info.policy.readKey === readKey) return
     const current = keyring.keyVersions(serverId, streamId, info).at(-1)!
-    if (current.epoch === null) {
-      console.error('MISMATCH', session.userId, streamId === serverId, epoch, keyring.knownEpochs(serverId), JSON.stringify(keyring.keyVersions(serverId, streamId, info)))
-      throw new StreamMismatchError(streamId)
-    }
+    if (current.epoch === null) throw new StreamMismatchError(streamId)
     if (current.epoch > epoch) return // this device is behind; it catches up first
     const signer = keyring.streamKeys(serverId, streamId, current.epoch)!.admin
     if (toBase64Url(signer.publicKey) !== info.policy.adminKey)
@@ -109,8 +106,12 @@ export async function ensureStreamCurrent(
       )
       return
     } catch (error) {
-      // Another member moved it first: read it again.
-      if (!(error instanceof ApiError && error.code === 'version_conflict')) throw error
+      // Another member moved it first (the backend then checks the signature against the
+      // newer admin key, or reports the version taken): read it again.
+      if (!(
+        error instanceof ApiError && ['version_conflict', 'invalid_signature'].includes(error.code)
+      ))
+        throw error
     }
   }
   throw new Error(`the keys of stream ${streamId} kept changing`)

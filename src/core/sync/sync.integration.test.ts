@@ -144,7 +144,9 @@ describe('removal, a new epoch without the removed member', () => {
     // Bob is offline during the whole rotation.
     await bob.sync.stop()
     await olga.servers.removeMember(serverId, alice.session.userId)
-    expect(olga.servers.getServer(serverId).epoch).toBe(epoch + 1)
+    // Two commits: alice marked removed in the state, then her devices taken out of the group.
+    const epochAfter = olga.servers.getServer(serverId).epoch
+    expect(epochAfter).toBe(epoch + 2)
     expect(olga.servers.getServer(serverId).members.map((m) => m.userId)).not.toContain(
       alice.session.userId,
     )
@@ -238,8 +240,8 @@ describe('removal, a new epoch without the removed member', () => {
     // Bob comes back: he learns the new keys through his old read key and catches up.
     bob.sync.start()
     await waitFor(() => count(bob, 'after the removal') === 1, 'bob to catch up in the new epoch')
-    expect(bob.servers.getServer(serverId).epoch).toBe(epoch + 1)
-    expect(bob.servers.keyring.currentEpoch(serverId)).toBe(epoch + 1)
+    expect(bob.servers.getServer(serverId).epoch).toBeGreaterThanOrEqual(epochAfter)
+    expect(bob.servers.keyring.currentEpoch(serverId)).toBeGreaterThanOrEqual(epochAfter)
     await bob.messages.sendMessage({ serverId, channelId: general, text: 'bob in the new epoch' })
     await waitFor(() => count(olga, 'bob in the new epoch') === 1, 'olga to read bob')
     await olga.messages.sendMessage({ serverId, channelId: general, text: 'olga replies' })
