@@ -106,7 +106,11 @@ async function world(): Promise<World> {
   const alice = person()
   const bob = person()
   const serverId = toBase64Url(randomKey().slice(0, 16))
-  let a = await ServerGroup.create(serverId, alice, { name: 'Hideout', displayName: 'alice', boxKey: toBase64Url(randomKey()) })
+  let a = await ServerGroup.create(serverId, alice, {
+    name: 'Hideout',
+    displayName: 'alice',
+    boxKey: toBase64Url(randomKey()),
+  })
   const invite = inviteKeys(randomKey())
   a = (await a.commit({ state: withInvite(alice.userId, a.epoch, invite) })).group
   const joined = await ServerGroup.join(await a.groupInfo(), bob, invite)
@@ -312,7 +316,7 @@ describe('a server group', () => {
     const { a, bob } = await world()
     const second = await ServerGroup.join(await a.groupInfo(), { ...bob, deviceId: 'd2' }, null)
     const [a2] = await deliver(second.message, [a])
-    expect(a2!.leaves().filter((l) => l.userId === bob.userId)).toHaveLength(2)
+    expect(a2.leaves().filter((l) => l.userId === bob.userId)).toHaveLength(2)
     const impostor = person()
     const fake = await ServerGroup.join(
       await a.groupInfo(),
@@ -328,9 +332,7 @@ describe('a server group', () => {
     const two = await a.commit({ state: (s) => ({ ...s, name: 'Two' }) })
     const [bOne] = await deliver(one.message, [b])
     const [bTwo] = await deliver(two.message, [b])
-    expect(toBase64Url(bOne!.epochAuthenticator())).not.toBe(
-      toBase64Url(bTwo!.epochAuthenticator()),
-    )
+    expect(toBase64Url(bOne.epochAuthenticator())).not.toBe(toBase64Url(bTwo.epochAuthenticator()))
     expect(decodeMlsMessage(one.message, 0)).toBeTruthy()
   }, 60_000)
 })
