@@ -260,16 +260,17 @@ class Daemon {
 
   /** Answers each line of stdin in turn until it ends or the process is told to stop. */
   async serve(): Promise<void> {
-    let stopping = false
-    const interrupted = this.deps.untilInterrupted().then(() => {
-      stopping = true
-      return null
-    })
     const lines = this.deps.stdinLines()[Symbol.asyncIterator]()
+    let stopping = false
+    // Ends the wait for the next line; a request under way is answered first.
+    void this.deps.untilInterrupted().then(() => {
+      stopping = true
+      void lines.return?.()
+    })
     try {
-      while (!stopping) {
-        const next = await Promise.race([lines.next(), interrupted])
-        if (next === null || next.done || stopping) return
+      for (;;) {
+        const next = await lines.next()
+        if (next.done || stopping) return
         if (next.value.trim() === '') continue
         const answer = await this.answerLine(next.value)
         if (answer !== null) this.deps.stdout(jsonLine(answer))

@@ -248,6 +248,7 @@ describe('parseCommand: bad usages', () => {
     [['read', '/general'], '"/general" is not SERVER/CHANNEL (e.g. home/general)'],
     [['servers', '--frobnicate'], 'unknown option --frobnicate'],
     [['servers', '-x'], 'unknown option -x'],
+    [['servers', '--constructor'], 'unknown option --constructor'],
     [['servers', '--voice'], 'servers does not take --voice'],
     [['send', 'Home/general', 'hi', '--limit', '3'], 'send does not take --limit'],
     [['channel', 'create', 'Home', 'x', '--burn'], '--burn needs a value (SECONDS)'],

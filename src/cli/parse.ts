@@ -357,7 +357,7 @@ function findUnknownOption(argv: readonly string[]): { index: number; word: stri
     if (word === '--') return null
     if (word.startsWith('--')) {
       const name = word.slice(2).split('=')[0]!
-      const known = ALL_OPTIONS[name]
+      const known = Object.hasOwn(ALL_OPTIONS, name) ? ALL_OPTIONS[name] : undefined
       if (!known) return { index, word }
       if (known.type === 'string' && !word.includes('=')) index++
     } else if (word.startsWith('-') && word !== '-' && word !== '-h') {

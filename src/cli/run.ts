@@ -39,7 +39,10 @@ export interface CliDeps {
   hasPasswordSource(): boolean
   /** The whole of stdin, for `send SERVER/CHANNEL -`. */
   readStdin(): Promise<string>
-  /** Stdin line by line as it arrives (without the newline), for `send` and `daemon`. */
+  /**
+   * Stdin line by line as it arrives (without the newline), for `send` and `daemon`; the
+   * iterator's return() ends a wait for the next line.
+   */
   stdinLines(): AsyncIterable<string>
   /** Writes one line (a newline is added). */
   stdout(line: string): void
@@ -52,6 +55,12 @@ export interface CliDeps {
 const SYNC_TIMEOUT_MS = 15_000
 /** How long `send` waits for the backend to acknowledge a message before saying it is queued. */
 const DELIVERY_TIMEOUT_MS = 15_000
+/**
+ * `send` from stdin: how long it waits without any acknowledgement while online. Longer than
+ * the backend's rate-limit window (a minute), so lines that hit the limit still go out in
+ * this run, after the wait the backend asks for.
+ */
+const LINES_IDLE_TIMEOUT_MS = 70_000
 
 export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
   const parsed = parseCommand(argv, deps.env)
@@ -357,7 +366,7 @@ class Session {
           )
         }
       }
-      await watch.settle(pending, DELIVERY_TIMEOUT_MS, acknowledged)
+      await watch.settle(pending, LINES_IDLE_TIMEOUT_MS, acknowledged)
     } catch (error) {
       // Said after the summary, so what was sent before is not lost from view.
       stoppedBy = error instanceof Error ? error : new Error(String(error))

@@ -25,10 +25,10 @@ function emit(name: 'authChanged', payload: AuthState): void {
 function provideApi(methods: Partial<ParacordApi>): void {
   listeners.clear()
   const base: Partial<ParacordApi> = {
-    on: ((name: string, listener: Listener) => {
+    on: (name: string, listener: Listener) => {
       listeners.set(name, listener)
       return () => listeners.delete(name)
-    }),
+    },
     getProfile: () =>
       Promise.resolve({ userId: UNLOCKED.userId!, name: 'mira', displayName: 'mira', status: '' }),
     getConnectionState: () => Promise.resolve({ status: 'online', outbox: 0, reason: null }),
