@@ -16,6 +16,7 @@ import { join } from 'node:path'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import type { MessageInfo } from '../src/shared/api'
 import { startEmbeddedBackend } from '../src/core/backend-process'
+import type { EmbeddedBackendAccess } from '../src/core/net/embedded-access'
 import { createParacordCore, type ParacordCore } from '../src/core/paracord-core'
 import { machine, sleep } from './lib/stats'
 
@@ -76,7 +77,9 @@ async function sendPaced(
 }
 
 /** The backend as local-backend.ts started it before (in this process) and does now. */
-async function startBackend(dataDir: string): Promise<{ url: string; close(): Promise<void> }> {
+async function startBackend(
+  dataDir: string,
+): Promise<{ url: string; access?: EmbeddedBackendAccess; close(): Promise<void> }> {
   if (mode === 'child-process') return startEmbeddedBackend({ dataDir })
   const { startServer } = await import('../src/server')
   return startServer({
@@ -92,7 +95,11 @@ async function main() {
   const backendDir = join(dir, 'backend')
   try {
     const backend = await startBackend(backendDir)
-    const core = await createParacordCore({ dataDir: join(dir, 'client'), serverUrl: backend.url })
+    const core = await createParacordCore({
+      dataDir: join(dir, 'client'),
+      serverUrl: backend.url,
+      embeddedBackend: backend.access ?? null,
+    })
     try {
       // 2. An account, a server with its general channel, and a warm-up.
       await core.register({ name: 'bench', password: 'correct horse battery staple' })

@@ -9,6 +9,7 @@ const RUNS: [string, ...string[]][] = [
   ['fanout.ts', 'sqlite'],
   ['fanout.ts', 'postgres'],
   ['client-core.ts'],
+  ['cli-throughput.ts'],
   ['event-loop.ts', 'in-process'],
   ['event-loop.ts', 'child-process'],
   ['crash.ts'],

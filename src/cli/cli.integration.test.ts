@@ -1,56 +1,23 @@
 // The real thing: a backend on a free port with a temporary database, and the `paracord` binary
 // run as a child process for two people, each with a profile folder of their own.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type RunningServer } from '../server/index'
+import {
+  finished,
+  jsonLines,
+  lineReader,
+  startCli as start,
+  type CliResult as Result,
+} from './test-cli'
 
-const BIN = resolve(import.meta.dirname, '../../bin/paracord.js')
 const PASSWORDS = { alice: 'correct horse battery', bob: 'staple of the realm' }
-const CHILD_TIMEOUT_MS = 60_000
-
-interface Result {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
 
 let root: string
 let backend: RunningServer
 const dataDir = (user: string) => join(root, user)
-
-/** Environment without anything paracord reads, so each test says what it gives. */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extra }
-  for (const key of ['PARACORD_PASSWORD', 'PARACORD_DATA', 'PARACORD_SERVER']) {
-    if (!(key in extra)) delete env[key]
-  }
-  return env
-}
-
-function start(args: string[], env: Record<string, string>): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, [BIN, ...args], { env: cleanEnv(env), stdio: 'pipe' })
-}
-
-function finished(child: ChildProcessWithoutNullStreams): Promise<Result> {
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`paracord did not finish: ${stderr}`))
-    }, CHILD_TIMEOUT_MS)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolvePromise({ code, stdout, stderr })
-    })
-  })
-}
 
 /** Runs `paracord --data <user's folder> --server <backend> ...args` as `user`. */
 function paracord(
@@ -78,47 +45,6 @@ async function succeeds(
   return result.stdout
 }
 
-function jsonLines(stdout: string): Record<string, unknown>[] {
-  return stdout
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as Record<string, unknown>)
-}
-
-/** Collects a long-running child's stdout lines and lets a test wait for one. */
-function lineReader(child: ChildProcessWithoutNullStreams) {
-  const lines: string[] = []
-  let buffered = ''
-  let waiting: (() => void) | null = null
-  child.stdout.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString('utf8')
-    const parts = buffered.split('\n')
-    buffered = parts.pop()!
-    lines.push(...parts)
-    waiting?.()
-  })
-  return {
-    lines,
-    until(predicate: (line: string) => boolean): Promise<string> {
-      return new Promise((resolvePromise, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`no such line; got ${JSON.stringify(lines)}`)),
-          CHILD_TIMEOUT_MS,
-        )
-        const check = () => {
-          const found = lines.find(predicate)
-          if (found === undefined) return
-          clearTimeout(timer)
-          waiting = null
-          resolvePromise(found)
-        }
-        waiting = check
-        check()
-      })
-    },
-  }
-}
-
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'paracord-cli-'))
   backend = await startServer({
@@ -139,7 +65,7 @@ describe('paracord CLI against a real backend', { timeout: 180_000 }, () => {
   it('lists every command with --help, without a profile or backend', async () => {
     const result = await finished(start(['--help'], {}))
     expect(result.code).toBe(0)
-    for (const command of ['register NAME', 'server create NAME', 'send SERVER/CHANNEL TEXT']) {
+    for (const command of ['register NAME', 'server create NAME', 'send SERVER/CHANNEL [TEXT]']) {
       expect(result.stdout).toContain(command)
     }
     expect(result.stderr).toBe('')
@@ -207,6 +133,20 @@ describe('paracord CLI against a real backend', { timeout: 180_000 }, () => {
     expect(inviteCode.length).toBeGreaterThan(8)
   })
 
+  it('takes an invite code that starts with "-" after "--", and says so without it', async () => {
+    const code = `-GGqh${'A'.repeat(38)}`
+    const bare = await paracord('bob', ['join', code])
+    expect(bare.stdout).toBe('')
+    expect(bare.stderr).toMatch(
+      /^paracord: unknown option -GGqhA+; an invite code that starts with "-" goes after "--": paracord --data \S+ --server \S+ join -- -GGqhA+ \(see paracord join --help\)\n$/,
+    )
+    expect(bare.code).toBe(2)
+    // After "--" it reaches the backend, which knows no such invite.
+    const passed = await paracord('bob', ['join', '--', code])
+    expect(passed.stderr).toMatch(/^paracord: that invite is not valid\b/)
+    expect(passed.code).toBe(1)
+  })
+
   it('lets bob join with the code', async () => {
     expect(await succeeds('bob', ['join', inviteCode])).toContain('Joined "Home"')
     const members = await succeeds('alice', ['members', 'Home'])
@@ -238,6 +178,24 @@ describe('paracord CLI against a real backend', { timeout: 180_000 }, () => {
       (m) => m.text,
     )
     expect(texts).toEqual(['hello bob', 'multi\nline'])
+  })
+
+  it('sends each line of stdin as a message of its own, in order, with a summary', async () => {
+    const tooLong = 'x'.repeat(4001)
+    const result = await paracord('bob', ['send', 'Home/chat'], {
+      stdin: `first line\r\n${tooLong}\n\n  \nsecond line\nthird line`,
+    })
+    expect(result.stdout).toBe('Sent 3 messages to Home/chat; 1 line not sent.\n')
+    expect(result.stderr.split('\n')).toEqual([
+      expect.stringMatching(/^paracord: line 2 not sent: invalid input: .*text/),
+      'paracord: 1 line not sent (see above)',
+      '',
+    ])
+    expect(result.code).toBe(1)
+    const texts = jsonLines(await succeeds('alice', ['read', 'Home/chat', '--json'])).map(
+      (m) => m.text,
+    )
+    expect(texts.slice(-3)).toEqual(['first line', 'second line', 'third line'])
   })
 
   it('follows new messages until interrupted', async () => {

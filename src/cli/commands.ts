@@ -15,6 +15,8 @@ export interface CommandSpec {
   readonly args: readonly string[]
   /** The last positional takes every remaining word (the text of a message). */
   readonly restArg?: boolean
+  /** The last positional may be left out (shown in brackets). */
+  readonly lastArgOptional?: boolean
   readonly options: Readonly<Record<string, OptionSpec>>
   readonly summary: string
   /** Extra lines for `paracord COMMAND --help`. */
@@ -147,7 +149,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: ['CODE-OR-LINK'],
     options: {},
     summary: 'join a server with an invite code or paracord://invite/... link',
-    details: [],
+    details: ['A code that starts with "-" goes after "--": paracord join -- -CODE'],
   },
   {
     name: 'members',
@@ -167,11 +169,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'send',
     args: ['SERVER/CHANNEL', 'TEXT'],
     restArg: true,
+    lastArgOptional: true,
     options: {},
-    summary: 'send a message',
+    summary: 'send a message (without TEXT: each line of stdin)',
     details: [
-      'The words after SERVER/CHANNEL are joined with spaces; TEXT "-" reads it from stdin.',
+      'The words after SERVER/CHANNEL are joined with spaces. Without TEXT each line of stdin is',
+      'a message of its own, sent in order as it arrives (blank lines are skipped), and a summary',
+      'ends the output; TEXT "-" sends the whole of stdin as one message.',
       'Put "--" before a text that starts with "-".',
+      'When the backend cannot be reached, the message is queued on this device and the exit code',
+      'is 75: the next paracord command (or daemon) with this profile delivers it, once.',
       REFS,
     ],
   },
@@ -211,6 +218,28 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {},
     summary: 'leave a server',
     details: [REFS],
+  },
+  {
+    name: 'daemon',
+    args: [],
+    options: {},
+    summary: 'answer JSON-RPC 2.0 requests on stdin, one per line, unlocked once',
+    details: [
+      'Reads one JSON-RPC 2.0 request per line on stdin and answers each on stdout, in order, one',
+      'JSON object per line. The profile is unlocked once, at the start (without a password it',
+      'starts locked and waits for "unlock"), and stays unlocked until the daemon stops: when',
+      'stdin ends, or on SIGTERM or Ctrl-C. Methods, with SERVER and CHANNEL as names or ids:',
+      '  send {server, channel, text}      read {server, channel, limit?}',
+      '  servers {}   channels {server}   members {server}   join {invite}',
+      '  invite.create {server, maxUses?, expiresInSeconds?}   invites {server}',
+      '  server.create {name}   channel.create {server, name, voice?, burnSeconds?}',
+      '  whoami {}   unlock {password}',
+      "and the app's own API methods with ids (src/shared/api.ts), e.g. editMessage, except those",
+      'that sign in or out, change the password, lock, or use voice.',
+      'Notifications (no id): ready, locked (call unlock), sent (a queued message went out),',
+      'connection. Errors: -32700 not JSON, -32600 not a request, -32601 unknown method,',
+      '-32602 bad params, -32001 locked, -32000 any other failure (error.data.code says which).',
+    ],
   },
   {
     name: 'help',

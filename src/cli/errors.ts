@@ -1,11 +1,16 @@
 // Every failure becomes one line a person understands, and an exit code: 2 for a command line
-// that cannot run, 1 for everything else.
+// that cannot run, 75 for a message queued instead of sent, 1 for everything else.
 import { isApiErrorCode, type ApiErrorCode } from '../shared/api'
 import { LOCAL_SERVER } from './commands'
 
 export const EXIT_OK = 0
 export const EXIT_FAILURE = 1
 export const EXIT_USAGE = 2
+/**
+ * The message is kept in the outbox, not sent yet: sysexits' EX_TEMPFAIL, which mail programs
+ * also answer for "queued, delivered later", so a script can tell it from a failure.
+ */
+export const EXIT_QUEUED = 75
 
 /** A failure the CLI itself detects (no password, an unsent message...). */
 export class CliError extends Error {
@@ -58,7 +63,7 @@ function plainWords(code: ApiErrorCode, context: ErrorContext): string | null {
 }
 
 /** Codes whose core message is written for people and stands alone (as the window shows it). */
-const OWN_WORDS: ReadonlySet<ApiErrorCode> = new Set(['weak_password'])
+const OWN_WORDS: ReadonlySet<ApiErrorCode> = new Set(['weak_password', 'server_unsuitable'])
 
 const PREFIXES: Partial<Record<ApiErrorCode, string>> = {
   invalid_input: 'invalid input',

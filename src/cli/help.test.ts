@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { COMMANDS } from './commands'
+import { DAEMON_METHODS } from './daemon'
 import { commandHelp, generalHelp } from './help'
 import { runCli, type CliDeps } from './run'
 
@@ -15,7 +16,11 @@ async function runWithoutProfile(argv: string[]) {
       return Promise.reject(new Error('a profile was opened'))
     },
     readPassword: () => Promise.reject(new Error('a password was asked')),
+    hasPasswordSource: () => false,
     readStdin: () => Promise.reject(new Error('stdin was read')),
+    stdinLines: () => {
+      throw new Error('stdin was read')
+    },
     stdout: (line) => out.push(line),
     stderr: (line) => err.push(line),
     now: () => 0,
@@ -41,6 +46,19 @@ describe('help', () => {
     expect(text).toContain('Usage: paracord read SERVER/CHANNEL [--limit N] [--follow]')
     expect(text).toContain('--follow')
     expect(text).toContain('--json')
+  })
+
+  it('shows TEXT of send as optional: without it, stdin is read line by line', () => {
+    expect(generalHelp()).toContain('send SERVER/CHANNEL [TEXT]')
+    expect(commandHelp('send')).toContain('Without TEXT each line of stdin')
+  })
+
+  it("names every one of the daemon's methods and its error codes", () => {
+    const text = commandHelp('daemon')
+    for (const method of DAEMON_METHODS) expect(text).toMatch(new RegExp(`\\b${method} \\{`))
+    for (const code of ['-32700', '-32600', '-32601', '-32602', '-32001', '-32000']) {
+      expect(text).toContain(code)
+    }
   })
 
   it('covers a group with each of its commands', () => {

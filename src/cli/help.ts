@@ -1,6 +1,6 @@
 // Help texts, generated from the command table so they cannot drift from what the parser accepts.
 import { COMMANDS, GLOBAL_OPTIONS, findCommand, type OptionSpec } from './commands'
-import { usageLine } from './parse'
+import { argLabels, usageLine } from './parse'
 
 function optionLines(options: Readonly<Record<string, OptionSpec & { short?: string }>>): string[] {
   const rows = Object.entries(options).map(([name, o]) => {
@@ -12,7 +12,7 @@ function optionLines(options: Readonly<Record<string, OptionSpec & { short?: str
 }
 
 export function generalHelp(): string {
-  const rows = COMMANDS.map((c) => [[c.name, ...c.args].join(' '), c.summary] as const)
+  const rows = COMMANDS.map((c) => [[c.name, ...argLabels(c)].join(' '), c.summary] as const)
   const width = Math.max(...rows.map(([usage]) => usage.length))
   return [
     'Usage: paracord [options] COMMAND [arguments]',
@@ -28,6 +28,7 @@ export function generalHelp(): string {
     'The password comes from $PARACORD_PASSWORD or a hidden prompt.',
     '--server local runs a backend on the profile folder for as long as the command runs.',
     'SERVER, CHANNEL and USER are a name (when unique) or an id.',
+    'Exit codes: 0 done, 1 failed, 2 bad command line, 75 message queued (delivered later).',
     'Run `paracord COMMAND --help` for the details of one command.',
     '',
   ].join('\n')

@@ -1,9 +1,10 @@
 // `paracord`: the command-line client. Wires the process (argv, env, stdio, signals) to runCli.
 import { mkdirSync } from 'node:fs'
+import { createInterface } from 'node:readline'
 import type { EmbeddedBackend } from '../core/backend-process'
 import { LOCAL_SERVER } from './commands'
 import { describeError } from './errors'
-import { readPassword } from './password'
+import { hasPasswordSource, readPassword } from './password'
 import { runCli } from './run'
 
 async function readAllStdin(): Promise<string> {
@@ -44,6 +45,7 @@ const exitCode = await runCli(process.argv.slice(2), {
     return createParacordCore({
       dataDir,
       serverUrl: localBackend?.url ?? serverUrl,
+      embeddedBackend: localBackend?.access ?? null,
       // Work no command awaits (a retry, a reconnect) may fail; say so on one line.
       onError: (error) =>
         process.stderr.write(
@@ -53,7 +55,9 @@ const exitCode = await runCli(process.argv.slice(2), {
   },
   readPassword: ({ confirm }) =>
     readPassword({ env: process.env, input: process.stdin, prompt: process.stderr }, { confirm }),
+  hasPasswordSource: () => hasPasswordSource({ env: process.env, input: process.stdin }),
   readStdin: readAllStdin,
+  stdinLines: () => createInterface({ input: process.stdin, crlfDelay: Infinity }),
   stdout: (line) => process.stdout.write(`${line}\n`),
   stderr: (line) => process.stderr.write(`${line}\n`),
   now: () => Date.now(),

@@ -72,6 +72,7 @@ describe('parseCommand: every command', () => {
     ],
     [['safety-number', 'bob'], { kind: 'safety-number', user: 'bob' }],
     [['leave', 'Home'], { kind: 'leave', server: 'Home' }],
+    [['daemon'], { kind: 'daemon' }],
   ])('%j', (argv, action) => {
     expect(ok(argv).action).toEqual(action)
   })
@@ -96,6 +97,7 @@ describe('parseCommand: every command', () => {
         'read',
         'safety-number',
         'leave',
+        'daemon',
         'help',
       ].sort(),
     )
@@ -123,6 +125,50 @@ describe('parseCommand: message text', () => {
 
   it('keeps "-" as the marker for reading stdin', () => {
     expect(ok(['send', 'Home/general', '-']).action).toMatchObject({ text: '-' })
+  })
+
+  it('reads one message per line of stdin when no text is given', () => {
+    expect(ok(['send', 'Home/general']).action).toEqual({
+      kind: 'send',
+      target: { server: 'Home', channel: 'general' },
+      text: null,
+    })
+    expect(ok(['send', 'Home/general', '--json']).action).toMatchObject({ text: null })
+  })
+})
+
+describe('parseCommand: arguments that start with "-"', () => {
+  const code = '-GGqh3kX_b-Zt0aQ9vLr2mYc8NwE5uJpKs7dHfT1iOo'
+
+  it('takes an invite code starting with "-" after "--"', () => {
+    expect(ok(['join', '--', code]).action).toEqual({ kind: 'join', invite: code })
+    expect(ok(['--data', 'bob', 'join', '--', code]).global.dataDir).toBe('bob')
+  })
+
+  it('says how to pass an invite code that looks like options', () => {
+    expect(usage(['join', code])).toBe(
+      `unknown option ${code}; an invite code that starts with "-" goes after "--": ` +
+        `paracord join -- ${code}`,
+    )
+    // Even when one of its letters is -h, which alone would ask for help.
+    expect(usage(['--json', 'join', '-hGGq'])).toBe(
+      'unknown option -hGGq; an invite code that starts with "-" goes after "--": ' +
+        'paracord --json join -- -hGGq',
+    )
+    expect(usage(['join', '--GGqh'])).toMatch(
+      /^unknown option --GGqh; an invite code .* -- --GGqh$/,
+    )
+  })
+
+  it('says how to pass a text that starts with "-"', () => {
+    expect(usage(['send', 'Home/general', '-5', 'degrees'])).toBe(
+      'unknown option -5; an argument that starts with "-" goes after "--": ' +
+        'paracord send Home/general -- -5 degrees',
+    )
+  })
+
+  it('reads the value of an option as a value, even when it starts with "-"', () => {
+    expect(usage(['read', 'Home/general', '--limit', '-1'])).toBe('--limit needs a value (N)')
   })
 })
 
@@ -195,13 +241,14 @@ describe('parseCommand: bad usages', () => {
       ['channel', 'create', 'Home'],
       'missing NAME (usage: paracord channel create SERVER NAME [--voice] [--burn SECONDS])',
     ],
-    [['send', 'Home/general'], 'missing TEXT (usage: paracord send SERVER/CHANNEL TEXT)'],
+    [['send'], 'missing SERVER/CHANNEL (usage: paracord send SERVER/CHANNEL [TEXT])'],
     [['send', 'general', 'hi'], '"general" is not SERVER/CHANNEL (e.g. home/general)'],
     [['send', 'Home/', 'hi'], '"Home/" is not SERVER/CHANNEL (e.g. home/general)'],
     [['send', 'Home/general', ' '], 'TEXT is empty'],
     [['read', '/general'], '"/general" is not SERVER/CHANNEL (e.g. home/general)'],
     [['servers', '--frobnicate'], 'unknown option --frobnicate'],
     [['servers', '-x'], 'unknown option -x'],
+    [['servers', '--constructor'], 'unknown option --constructor'],
     [['servers', '--voice'], 'servers does not take --voice'],
     [['send', 'Home/general', 'hi', '--limit', '3'], 'send does not take --limit'],
     [['channel', 'create', 'Home', 'x', '--burn'], '--burn needs a value (SECONDS)'],

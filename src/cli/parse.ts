@@ -55,8 +55,8 @@ export type Action =
   | { readonly kind: 'join'; readonly invite: string }
   | { readonly kind: 'members'; readonly server: string }
   | { readonly kind: 'kick'; readonly server: string; readonly user: string }
-  /** text "-" means: read the text from stdin. */
-  | { readonly kind: 'send'; readonly target: ChannelRef; readonly text: string }
+  /** text "-": the whole of stdin is the message; null: each line of stdin is one. */
+  | { readonly kind: 'send'; readonly target: ChannelRef; readonly text: string | null }
   | {
       readonly kind: 'read'
       readonly target: ChannelRef
@@ -65,6 +65,7 @@ export type Action =
     }
   | { readonly kind: 'safety-number'; readonly user: string }
   | { readonly kind: 'leave'; readonly server: string }
+  | { readonly kind: 'daemon' }
 
 export type ActionKind = Action['kind']
 
@@ -136,7 +137,10 @@ export function parseCommand(argv: readonly string[], env: Env = {}): Command | 
     if (!spec) return new UsageError(`unknown command "${first}"`)
   }
 
-  // 2. Options: known, allowed for this command, with a value when they need one.
+  // 2. Options: known, allowed for this command, with a value when they need one. A word that
+  //    only looks like one (an invite code or a text starting with "-") is named whole.
+  const optionLike = findUnknownOption(argv)
+  if (optionLike) return unknownOption(argv, optionLike, spec)
   for (const [name, option] of given) {
     const known = ALL_OPTIONS[name]
     if (!known) return new UsageError(`unknown option ${option.raw}`, spec?.name ?? null)
@@ -177,7 +181,8 @@ export function parseCommand(argv: readonly string[], env: Env = {}): Command | 
 
   // 4. Positional arguments.
   const usage = usageLine(spec)
-  if (positionals.length < spec.args.length) {
+  const required = spec.lastArgOptional ? spec.args.length - 1 : spec.args.length
+  if (positionals.length < required) {
     return new UsageError(`missing ${spec.args[positionals.length]} (usage: ${usage})`, spec.name)
   }
   if (!spec.restArg && positionals.length > spec.args.length) {
@@ -186,12 +191,13 @@ export function parseCommand(argv: readonly string[], env: Env = {}): Command | 
       spec.name,
     )
   }
-  const args = spec.restArg
-    ? [
-        ...positionals.slice(0, spec.args.length - 1),
-        positionals.slice(spec.args.length - 1).join(' '),
-      ]
-    : positionals
+  const args =
+    spec.restArg && positionals.length >= spec.args.length
+      ? [
+          ...positionals.slice(0, spec.args.length - 1),
+          positionals.slice(spec.args.length - 1).join(' '),
+        ]
+      : positionals
   for (const [i, value] of args.entries()) {
     if (value.trim() === '') return new UsageError(`${spec.args[i]} is empty`, spec.name)
   }
@@ -249,7 +255,7 @@ function buildAction(
     case 'send': {
       const target = parseChannelRef(a(0), name)
       if (target instanceof UsageError) return target
-      return { kind: name, target, text: a(1) }
+      return { kind: name, target, text: args[1] ?? null }
     }
     case 'read': {
       const target = parseChannelRef(a(0), name)
@@ -264,6 +270,8 @@ function buildAction(
     }
     case 'safety-number':
       return { kind: name, user: a(0) }
+    case 'daemon':
+      return { kind: name }
     default:
       return new UsageError(`unknown command "${name}"`)
   }
@@ -327,6 +335,55 @@ export function usageLine(spec: CommandSpec): string {
   const options = Object.entries(spec.options).map(([name, o]) =>
     o.type === 'boolean' ? `[--${name}]` : `[--${name} ${o.value}]`,
   )
-  const args = spec.name === 'help' ? ['[COMMAND]'] : spec.args
+  const args = spec.name === 'help' ? ['[COMMAND]'] : argLabels(spec)
   return ['paracord', spec.name, ...args, ...options].join(' ')
+}
+
+/** The positional arguments as help shows them: ["SERVER/CHANNEL", "[TEXT]"]. */
+export function argLabels(spec: CommandSpec): string[] {
+  return spec.args.map((arg, i) =>
+    spec.lastArgOptional && i === spec.args.length - 1 ? `[${arg}]` : arg,
+  )
+}
+
+/**
+ * The first word before "--" that is not an option this CLI knows, with its index in argv:
+ * a single-dash word other than -h (there are no other short options, so "-GGqh..." is never
+ * a group of them) or a long option of unknown name. The value of a string option is skipped.
+ */
+function findUnknownOption(argv: readonly string[]): { index: number; word: string } | null {
+  for (let index = 0; index < argv.length; index++) {
+    const word = argv[index]!
+    if (word === '--') return null
+    if (word.startsWith('--')) {
+      const name = word.slice(2).split('=')[0]!
+      const known = Object.hasOwn(ALL_OPTIONS, name) ? ALL_OPTIONS[name] : undefined
+      if (!known) return { index, word }
+      if (known.type === 'string' && !word.includes('=')) index++
+    } else if (word.startsWith('-') && word !== '-' && word !== '-h') {
+      return { index, word }
+    }
+  }
+  return null
+}
+
+/**
+ * "unknown option -x", and where the word is more likely an argument (an invite code, a text
+ * starting with "-"), the command line that passes it as one.
+ */
+function unknownOption(
+  argv: readonly string[],
+  { index, word }: { index: number; word: string },
+  spec: CommandSpec | undefined,
+): UsageError {
+  const command = spec?.name ?? null
+  const looksLikeArgument =
+    spec !== undefined && spec.args.length > 0 && (spec.name === 'join' || !word.startsWith('--'))
+  if (!looksLikeArgument) return new UsageError(`unknown option ${word}`, command)
+  const what = spec.name === 'join' ? 'an invite code' : 'an argument'
+  const suggestion = ['paracord', ...argv.slice(0, index), '--', ...argv.slice(index)]
+  return new UsageError(
+    `unknown option ${word}; ${what} that starts with "-" goes after "--": ${suggestion.join(' ')}`,
+    command,
+  )
 }

@@ -10,6 +10,11 @@ export interface PasswordSource {
   readonly prompt: NodeJS.WriteStream
 }
 
+/** Whether readPassword has somewhere to read from: the environment, or a terminal. */
+export function hasPasswordSource(source: Pick<PasswordSource, 'env' | 'input'>): boolean {
+  return source.env.PARACORD_PASSWORD !== undefined || source.input.isTTY === true
+}
+
 export async function readPassword(
   source: PasswordSource,
   options: { confirm?: boolean } = {},
@@ -19,7 +24,7 @@ export async function readPassword(
     if (fromEnv === '') throw new CliError('PARACORD_PASSWORD is set but empty')
     return fromEnv
   }
-  if (!source.input.isTTY) {
+  if (!hasPasswordSource(source)) {
     throw new CliError('no password: set PARACORD_PASSWORD or run paracord in a terminal')
   }
   const password = await promptHidden(source, 'Password: ')

@@ -1,16 +1,11 @@
 // Runs one parsed command against the client core: open the profile, unlock, sync, act, print,
 // and always close the core (cache and sockets) before returning the exit code.
-import type {
-  ApiEvents,
-  ChannelInfo,
-  MemberInfo,
-  MessageInfo,
-  ParacordApi,
-  ServerDetails,
-  ServerSummary,
-} from '../shared/api'
+import type { ApiEvents, MessageInfo } from '../shared/api'
 import { ParacordError } from '../shared/api'
-import { CliError, EXIT_OK, EXIT_USAGE, describeError, exitCodeOf } from './errors'
+import { CoreActions, resolveMember, type ChannelTarget } from './actions'
+import { runDaemon } from './daemon'
+import { catchUpOrUnreachable, DeliveryWatch, type CliCore } from './delivery'
+import { CliError, EXIT_OK, EXIT_QUEUED, EXIT_USAGE, describeError, exitCodeOf } from './errors'
 import {
   formatChannels,
   formatDuration,
@@ -32,31 +27,40 @@ import {
   type Command,
   type Env,
 } from './parse'
-import { resolveByNameOrId } from './resolve'
+import { ResolveError } from './resolve'
 
-/** The core as the CLI drives it: the contract, plus waiting for sync and closing. */
-export interface CliCore extends ParacordApi {
-  whenSynced(timeoutMs?: number): Promise<void>
-  close(): Promise<void>
-}
+export type { CliCore }
 
 export interface CliDeps {
   readonly env: Env
   openCore(options: { dataDir: string; serverUrl: string }): Promise<CliCore>
   readPassword(options: { confirm: boolean }): Promise<string>
+  /** Whether readPassword has somewhere to read from (the environment or a terminal). */
+  hasPasswordSource(): boolean
   /** The whole of stdin, for `send SERVER/CHANNEL -`. */
   readStdin(): Promise<string>
+  /**
+   * Stdin line by line as it arrives (without the newline), for `send` and `daemon`; the
+   * iterator's return() ends a wait for the next line.
+   */
+  stdinLines(): AsyncIterable<string>
   /** Writes one line (a newline is added). */
   stdout(line: string): void
   stderr(line: string): void
   now(): number
-  /** Resolves on Ctrl-C (or SIGTERM); only `read --follow` waits for it. */
+  /** Resolves on Ctrl-C (or SIGTERM); `read --follow` and `daemon` wait for it. */
   untilInterrupted(): Promise<void>
 }
 
 const SYNC_TIMEOUT_MS = 15_000
 /** How long `send` waits for the backend to acknowledge a message before saying it is queued. */
 const DELIVERY_TIMEOUT_MS = 15_000
+/**
+ * `send` from stdin: how long it waits without any acknowledgement while online. Longer than
+ * the backend's rate-limit window (a minute), so lines that hit the limit still go out in
+ * this run, after the wait the backend asks for.
+ */
+const LINES_IDLE_TIMEOUT_MS = 70_000
 
 export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
   const parsed = parseCommand(argv, deps.env)
@@ -80,6 +84,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
     if (text === '') throw new CliError('the message read from stdin is empty')
 
     core = await deps.openCore({ dataDir: global.dataDir, serverUrl: global.serverUrl })
+    if (action.kind === 'daemon') return await runDaemon(core, global, deps)
     const session = new Session(core, parsed, deps)
     await session.run(text)
     return EXIT_OK
@@ -98,14 +103,16 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
 }
 
 class Session {
-  private readonly action: Exclude<Action, { kind: 'help' }>
+  private readonly action: Exclude<Action, { kind: 'help' | 'daemon' }>
+  private readonly actions: CoreActions
 
   constructor(
     private readonly core: CliCore,
     private readonly command: Command,
     private readonly deps: CliDeps,
   ) {
-    this.action = command.action as Exclude<Action, { kind: 'help' }>
+    this.action = command.action as Exclude<Action, { kind: 'help' | 'daemon' }>
+    this.actions = new CoreActions(core)
   }
 
   private get json(): boolean {
@@ -143,7 +150,14 @@ class Session {
       this.print('Signed out.', [state])
       return
     }
-    // 3. ...and waits until it is caught up, so names and messages are current.
+    // 3. ...and waits until it is caught up, so names and messages are current. Sending needs
+    //    no backend: the message waits in the outbox when the backend cannot be reached.
+    if (action.kind === 'send') {
+      const synced = await this.catchUpForSend()
+      return action.text === null
+        ? this.sendLines(action.target, synced)
+        : this.send(action.target, stdinText ?? action.text, synced)
+    }
     await this.sync()
 
     switch (action.kind) {
@@ -162,13 +176,11 @@ class Session {
         )
       }
       case 'channels': {
-        const server = await this.serverDetails(action.server)
+        const server = await this.actions.serverDetails(action.server)
         return this.print(formatChannels(server.channels), server.channels)
       }
       case 'channel create': {
-        const server = await this.resolveServer(action.server)
-        const channel = await core.createChannel({
-          serverId: server.id,
+        const { server, channel } = await this.actions.createChannel(action.server, {
           name: action.name,
           kind: action.voice ? 'voice' : 'text',
           burnSeconds: action.burnSeconds,
@@ -180,17 +192,14 @@ class Session {
         )
       }
       case 'invite create': {
-        const server = await this.resolveServer(action.server)
-        const invite = await core.createInvite({
-          serverId: server.id,
+        const invite = await this.actions.createInvite(action.server, {
           maxUses: action.maxUses,
           expiresInSeconds: action.expiresInSeconds,
         })
         return this.print(formatInvite(invite, this.deps.now()), [invite])
       }
       case 'invites': {
-        const server = await this.resolveServer(action.server)
-        const invites = await core.listInvites({ serverId: server.id })
+        const invites = await this.actions.invites(action.server)
         return this.print(formatInvites(invites, this.deps.now()), invites)
       }
       case 'join': {
@@ -201,11 +210,11 @@ class Session {
         ])
       }
       case 'members': {
-        const server = await this.serverDetails(action.server)
+        const server = await this.actions.serverDetails(action.server)
         return this.print(formatMembers(server.members), server.members)
       }
       case 'kick': {
-        const server = await this.serverDetails(action.server)
+        const server = await this.actions.serverDetails(action.server)
         const member = resolveMember(server.members, action.user, `in server "${server.name}"`)
         await core.removeMember({ serverId: server.id, userId: member.userId })
         return this.print(
@@ -214,17 +223,15 @@ class Session {
         )
       }
       case 'leave': {
-        const server = await this.resolveServer(action.server)
+        const server = await this.actions.server(action.server)
         await core.leaveServer({ serverId: server.id })
         return this.print(`Left "${server.name}".`, [{ left: server.id }])
       }
       case 'safety-number': {
-        const member = await this.resolveUserAnywhere(action.user)
+        const member = await this.actions.memberAnywhere(action.user)
         const safety = await core.getSafetyNumber({ userId: member.userId })
         return this.print(formatSafetyNumber(safety), [safety])
       }
-      case 'send':
-        return this.send(action.target, stdinText ?? action.text)
       case 'read':
         return action.follow
           ? this.follow(action.target, action.limit)
@@ -274,53 +281,36 @@ class Session {
     ])
   }
 
-  private async resolveServer(ref: string): Promise<ServerSummary> {
-    const servers = await this.core.listServers({})
-    return resolveByNameOrId(servers, ref, {
-      noun: 'server',
-      id: (s) => s.id,
-      name: (s) => s.name,
-    })
-  }
-
-  private async serverDetails(ref: string): Promise<ServerDetails> {
-    const server = await this.resolveServer(ref)
-    return this.core.getServer({ serverId: server.id })
-  }
-
-  private async resolveChannel(
-    target: ChannelRef,
-  ): Promise<{ server: ServerDetails; channel: ChannelInfo }> {
-    const server = await this.serverDetails(target.server)
-    const channel = resolveByNameOrId(server.channels, target.channel, {
-      noun: 'channel',
-      id: (c) => c.id,
-      name: (c) => c.name,
-      scope: `in server "${server.name}"`,
-    })
-    return { server, channel }
-  }
-
-  /** A user by name or id among the members of every server the account belongs to. */
-  private async resolveUserAnywhere(ref: string): Promise<MemberInfo> {
-    const servers = await this.core.listServers({})
-    const byId = new Map<string, MemberInfo>()
-    for (const summary of servers) {
-      const server = await this.core.getServer({ serverId: summary.id })
-      for (const member of server.members) byId.set(member.userId, member)
+  /**
+   * The catch-up before sending: true once caught up; false when the backend cannot be reached
+   * or not caught up in time, which is no failure here (the message waits in the outbox).
+   */
+  private async catchUpForSend(): Promise<boolean> {
+    try {
+      return (await catchUpOrUnreachable(this.core, SYNC_TIMEOUT_MS)) === 'synced'
+    } catch (error) {
+      if (error instanceof ParacordError && error.code === 'server_unreachable') return false
+      throw error
     }
-    return resolveMember([...byId.values()], ref, 'in your servers')
   }
 
-  private async send(target: ChannelRef, text: string): Promise<void> {
-    const { server, channel } = await this.resolveChannel(target)
+  /** The channel by name or id; without a catch-up, the names are those last seen. */
+  private async channelForSend(target: ChannelRef, synced: boolean): Promise<ChannelTarget> {
+    try {
+      return await this.actions.channel(target)
+    } catch (error) {
+      if (synced || !(error instanceof ResolveError)) throw error
+      throw new ResolveError(
+        `${error.message}; the backend at ${this.command.global.serverUrl} could not be reached, ` +
+          'so the names are those this device saw last',
+      )
+    }
+  }
+
+  private async send(target: ChannelRef, text: string, synced: boolean): Promise<void> {
+    const { server, channel } = await this.channelForSend(target, synced)
     // Listen before sending, so the acknowledgement cannot slip by unseen.
-    const delivered = new Map<string, MessageInfo>()
-    let notify: () => void = () => {}
-    const stop = this.core.on('messagesChanged', (event) => {
-      for (const m of event.messages) if (m.delivery === 'sent') delivered.set(m.id, m)
-      notify()
-    })
+    const watch = new DeliveryWatch(this.core)
     try {
       let message = await this.core.sendMessage({
         serverId: server.id,
@@ -328,44 +318,107 @@ class Session {
         text,
       })
       if (message.delivery === 'pending') {
-        const sent = await waitFor(
-          () => delivered.get(message.id),
-          (wake) => (notify = wake),
-          DELIVERY_TIMEOUT_MS,
-        )
-        if (!sent) {
-          throw new CliError(
-            'the message is queued on this device but the backend has not acknowledged it; ' +
-              'it is sent the next time paracord runs with this profile',
-          )
-        }
-        message = sent
+        const pending = new Map([[message.id, message]])
+        await watch.settle(pending, DELIVERY_TIMEOUT_MS, (sent) => (message = sent))
       }
       this.print(formatMessage(message, this.deps.now()), [{ type: 'message', ...message }])
+      if (message.delivery === 'pending') throw queuedError(1, watch.isOnline)
     } finally {
-      stop()
+      watch.close()
     }
   }
 
+  /**
+   * Each line of stdin is a message, sent in order as it arrives; a line the core refuses (too
+   * long) is reported and skipped. Then a summary, and the exit code says whether all went out.
+   */
+  private async sendLines(target: ChannelRef, synced: boolean): Promise<void> {
+    const { server, channel } = await this.channelForSend(target, synced)
+    const watch = new DeliveryWatch(this.core)
+    const pending = new Map<string, MessageInfo>()
+    let sent = 0
+    let refused = 0
+    const acknowledged = (message: MessageInfo) => {
+      sent++
+      if (this.json) this.deps.stdout(jsonLine({ type: 'message', ...message }))
+    }
+    let stoppedBy: Error | null = null
+    try {
+      let lineNumber = 0
+      for await (const line of this.deps.stdinLines()) {
+        lineNumber++
+        const text = line.endsWith('\r') ? line.slice(0, -1) : line
+        if (text.trim() === '') continue
+        try {
+          const message = await this.core.sendMessage({
+            serverId: server.id,
+            channelId: channel.id,
+            text,
+          })
+          const sentCopy = message.delivery === 'sent' ? message : watch.take(message.id)
+          if (sentCopy) acknowledged(sentCopy)
+          else pending.set(message.id, message)
+        } catch (error) {
+          if (!(error instanceof ParacordError && error.code === 'invalid_input')) throw error
+          refused++
+          this.deps.stderr(
+            `paracord: line ${lineNumber} not sent: ${describeError(error, this.command.global)}`,
+          )
+        }
+      }
+      await watch.settle(pending, LINES_IDLE_TIMEOUT_MS, acknowledged)
+    } catch (error) {
+      // Said after the summary, so what was sent before is not lost from view.
+      stoppedBy = error instanceof Error ? error : new Error(String(error))
+    } finally {
+      watch.close()
+    }
+
+    const queued = pending.size
+    if (this.json) {
+      for (const message of pending.values()) {
+        this.deps.stdout(jsonLine({ type: 'message', ...message }))
+      }
+      this.deps.stdout(
+        jsonLine({
+          type: 'summary',
+          serverId: server.id,
+          channelId: channel.id,
+          sent,
+          queued,
+          refused,
+        }),
+      )
+    } else {
+      const notes = [
+        ...(queued > 0 ? [`${plural(queued, 'message')} queued`] : []),
+        ...(refused > 0 ? [`${plural(refused, 'line')} not sent`] : []),
+      ]
+      this.deps.stdout(
+        `Sent ${plural(sent, 'message')} to ${server.name}/${channel.name}` +
+          (notes.length > 0 ? `; ${notes.join(', ')}.` : '.'),
+      )
+    }
+    if (stoppedBy !== null) throw stoppedBy
+    if (refused > 0) {
+      const alsoQueued = queued > 0 ? `; ${queuedError(queued, watch.isOnline).message}` : ''
+      throw new CliError(`${plural(refused, 'line')} not sent (see above)${alsoQueued}`)
+    }
+    if (queued > 0) throw queuedError(queued, watch.isOnline)
+  }
+
   private async read(target: ChannelRef, limit: number): Promise<void> {
-    const { server, channel } = await this.resolveChannel(target)
-    const page = await this.core.listMessages({
-      serverId: server.id,
-      channelId: channel.id,
-      limit,
-    })
+    const { server, channel, messages } = await this.actions.read(target, limit)
     const now = this.deps.now()
-    const messages = sortMessages(page.messages)
     if (this.json) for (const m of messages) this.deps.stdout(jsonLine({ type: 'message', ...m }))
     else if (messages.length === 0)
       this.deps.stdout(`No messages in ${server.name}/${channel.name}.`)
     else for (const m of messages) this.deps.stdout(formatMessage(m, now))
-    await this.core.markRead({ serverId: server.id, channelId: channel.id })
   }
 
   /** Prints the latest messages, then every new or edited one until interrupted. */
   private async follow(target: ChannelRef, limit: number): Promise<void> {
-    const { server, channel } = await this.resolveChannel(target)
+    const { server, channel } = await this.actions.channel(target)
     const here = (e: { serverId: string; channelId: string }) =>
       e.serverId === server.id && e.channelId === channel.id
     const shown = new Map<string, number | null>()
@@ -442,31 +495,18 @@ class Session {
   }
 }
 
-function resolveMember(members: readonly MemberInfo[], ref: string, scope: string): MemberInfo {
-  return resolveByNameOrId(members, ref, {
-    noun: 'member',
-    id: (m) => m.userId,
-    name: (m) => m.displayName,
-    scope,
-  })
+/** Said on stderr with exit code 75: the messages wait in the outbox, on disk. */
+function queuedError(count: number, online: boolean): CliError {
+  const what = count === 1 ? 'queued' : `${count} messages queued`
+  const when = online
+    ? `the backend has not acknowledged ${count === 1 ? 'it' : 'them'} yet`
+    : 'will be delivered when the server is reachable'
+  return new CliError(
+    `${what}; ${when} (by the next paracord command or daemon with this profile)`,
+    EXIT_QUEUED,
+  )
 }
 
-/** Polls `get` whenever `subscribe`'s wake-up fires, until it returns a value or time runs out. */
-function waitFor<T>(
-  get: () => T | undefined,
-  subscribe: (wake: () => void) => void,
-  timeoutMs: number,
-): Promise<T | undefined> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(get()), timeoutMs)
-    const check = () => {
-      const value = get()
-      if (value !== undefined) {
-        clearTimeout(timer)
-        resolve(value)
-      }
-    }
-    subscribe(check)
-    check()
-  })
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`
 }

@@ -2,13 +2,17 @@
 // host (the desktop app, the web host, `paracord --server local`) runs src/server/embedded.ts
 // beside it, so SQLite's fsyncs, group commits and burn sweeps never stall the event loop that
 // holds the keys and, on the desktop, serves the window. The supervisor starts the process,
-// waits for it to report its address and checks GET /healthz, restarts it once on the same port
-// if it dies (the core keeps its server URL), says so through onError each time, and stops it
-// with the app. The port is remembered in the data folder and asked for again on the next run:
-// an account's profile keeps the URL it was registered with. How the process is made is the
+// hands it a secret made for this launch over its IPC channel (never its command line or
+// environment: other processes of the user can read those), waits for it to report its address
+// and checks GET /healthz, restarts it once on the same port and with the same secret if it dies
+// (the core keeps its server URL and secret), says so through onError each time, and stops it
+// with the app. The backend answers only requests carrying the secret, so only the core this
+// host gives `access` to can use it. The port is remembered in the data folder and asked for
+// again on the next run: an account's profile keeps the URL it was registered with. How the process is made is the
 // host's choice (LaunchBackend): Electron's utilityProcess on the desktop, child_process.fork
 // (forkBackend) elsewhere.
 import { fork, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
@@ -16,10 +20,12 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import {
   EMBEDDED_BACKEND_ENV,
+  EMBEDDED_SECRET_HEADER,
   parseEmbeddedBackendReport,
   type EmbeddedBackendCommand,
   type EmbeddedBackendReport,
 } from '../shared/embedded-backend'
+import type { EmbeddedBackendAccess } from './net/embedded-access'
 
 /** A started backend process, as the supervisor drives it (whatever made it). */
 export interface BackendProcess {
@@ -70,6 +76,8 @@ export interface EmbeddedBackend {
   /** http://127.0.0.1:PORT: the same for the whole run, restarts included. */
   readonly url: string
   readonly port: number
+  /** The URL and this launch's secret, for the core's clients (the same across a restart). */
+  readonly access: EmbeddedBackendAccess
   /** The running process's id; undefined while it is down. */
   readonly pid: number | undefined
   readonly state: EmbeddedBackendState
@@ -108,6 +116,8 @@ class Supervisor implements EmbeddedBackend {
   url = ''
   port = 0
   state: EmbeddedBackendState = 'running'
+  /** Kept for a restart too: the core's clients already hold it. */
+  private readonly secret = randomBytes(32).toString('base64url')
   private current: Run | null = null
   private restarts = 0
   private restarting: Promise<void> | null = null
@@ -122,6 +132,10 @@ class Supervisor implements EmbeddedBackend {
 
   get pid(): number | undefined {
     return this.current?.process.pid
+  }
+
+  get access(): EmbeddedBackendAccess {
+    return { url: this.url, secret: this.secret }
   }
 
   /** On the port of the last run when it is free, else on any; then remembers it. */
@@ -157,7 +171,10 @@ class Supervisor implements EmbeddedBackend {
     })())
   }
 
-  /** 1. Launch, 2. wait for its report, 3. check /healthz; on any failure the process is ended. */
+  /**
+   * 1. Launch and hand it the secret, 2. wait for its report, 3. check /healthz; on any failure
+   * the process is ended.
+   */
   private async spawn(
     port: number,
   ): Promise<{ run: Run; report: Extract<EmbeddedBackendReport, { type: 'listening' }> }> {
@@ -165,6 +182,8 @@ class Supervisor implements EmbeddedBackend {
       [EMBEDDED_BACKEND_ENV.dataDir]: this.dataDir,
       [EMBEDDED_BACKEND_ENV.port]: String(port),
     })
+    // Both channels queue it until the process listens for messages.
+    child.send({ type: 'start', secret: this.secret })
     const run: Run = {
       process: child,
       exited: new Promise((resolveExit) => child.onExit(resolveExit)),
@@ -180,7 +199,7 @@ class Supervisor implements EmbeddedBackend {
     try {
       const report = await this.firstReport(run)
       if (report.type === 'failed') throw new Error(report.message)
-      await checkHealth(report.url)
+      await checkHealth(report.url, this.secret)
       return { run, report }
     } catch (error) {
       await this.stop(run, true)
@@ -280,8 +299,11 @@ async function readPort(path: string): Promise<number> {
   return Number.isInteger(port) && port > 0 && port < 65_536 ? port : 0
 }
 
-async function checkHealth(url: string): Promise<void> {
-  const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) })
+async function checkHealth(url: string, secret: string): Promise<void> {
+  const response = await fetch(`${url}/healthz`, {
+    headers: { [EMBEDDED_SECRET_HEADER]: secret },
+    signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS),
+  })
   await response.body?.cancel()
   if (response.status !== 200) throw new Error(`GET /healthz answered ${response.status}`)
 }

@@ -5,6 +5,7 @@
 import { mkdir } from 'node:fs/promises'
 import type { ParacordApi } from '../shared/api'
 import { startEmbeddedBackend, type EmbeddedBackend, type LaunchBackend } from './backend-process'
+import type { EmbeddedBackendAccess } from './net/embedded-access'
 
 /** The client core as its hosts see it: the API, and a way to close it. */
 export interface ClosableApi extends ParacordApi {
@@ -14,6 +15,8 @@ export interface ClosableApi extends ParacordApi {
 export type CoreFactory = (options: {
   readonly dataDir: string
   readonly serverUrl: string
+  /** The local server started here, whose secret the core's requests to it must carry. */
+  readonly embeddedBackend: EmbeddedBackendAccess | null
 }) => Promise<ClosableApi>
 
 export interface LocalBackendConfig {
@@ -62,7 +65,11 @@ export async function startLocalBackend(config: LocalBackendConfig): Promise<Loc
       cleanups.push(() => server.close())
     }
     const serverUrl = config.serverUrl ?? (embeddedServer as EmbeddedBackend).url
-    const core = await config.createCore({ dataDir: config.dataDir, serverUrl })
+    const core = await config.createCore({
+      dataDir: config.dataDir,
+      serverUrl,
+      embeddedBackend: embeddedServer?.access ?? null,
+    })
     cleanups.push(() => core.close())
 
     let closing: Promise<void> | null = null

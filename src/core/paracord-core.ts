@@ -17,6 +17,7 @@ import { loadSodium } from './crypto'
 import { spineReady } from './spine'
 import { AccountService } from './account'
 import { CoreEvents } from './events'
+import type { EmbeddedBackendAccess } from './net/embedded-access'
 import { parseServerUrl, ServerUrlError } from './net/server-url'
 import { PeerDirectory } from './peers'
 import { SessionServices } from './session-services'
@@ -25,8 +26,13 @@ import type { UnlockedSession } from './session'
 export interface ParacordCoreOptions {
   /** The profile folder: one sub-folder per account (vault copy, encrypted cache). */
   readonly dataDir: string
-  /** The backend, e.g. http://127.0.0.1:8443. */
+  /**
+   * The server the host was started with, e.g. http://127.0.0.1:8443 (`embeddedBackend`'s URL:
+   * this computer): the default for register and login. A known account keeps its own.
+   */
   readonly serverUrl: string
+  /** The embedded backend the host started, if any: requests to it carry its secret. */
+  readonly embeddedBackend?: EmbeddedBackendAccess | null
   /** Argon2id parameters for new accounts and password changes. */
   readonly kdf?: KdfParams
   readonly now?: () => number
@@ -62,17 +68,18 @@ class Core implements ParacordCore {
   private readonly events: CoreEvents
   private readonly accounts: AccountService
   private readonly onError: (error: unknown) => void
-  private readonly serverUrl: string
+  private readonly embeddedBackend: EmbeddedBackendAccess | null
   private services: SessionServices | null = null
   private closed = false
 
   constructor(options: ParacordCoreOptions) {
     this.onError = options.onError ?? ((error) => console.error('paracord core:', error))
     this.events = new CoreEvents(this.onError)
-    this.serverUrl = options.serverUrl
+    this.embeddedBackend = options.embeddedBackend ?? null
     this.accounts = new AccountService({
       dataDir: options.dataDir,
       serverUrl: options.serverUrl,
+      embeddedBackend: this.embeddedBackend,
       ...(options.kdf ? { kdf: options.kdf } : {}),
       ...(options.now ? { now: options.now } : {}),
       onError: this.onError,
@@ -104,13 +111,13 @@ class Core implements ParacordCore {
 
   getAuthState = this.method('getAuthState', () => this.accounts.authState())
 
-  register = this.method('register', async ({ name, password }) => {
-    this.startServices(await this.accounts.register(name, password))
+  register = this.method('register', async ({ name, password, backend }) => {
+    this.startServices(await this.accounts.register(name, password, backend))
     return this.accounts.authState()
   })
 
-  login = this.method('login', async ({ name, password }) => {
-    this.startServices(await this.accounts.login(name, password))
+  login = this.method('login', async ({ name, password, backend }) => {
+    this.startServices(await this.accounts.login(name, password, backend))
     return this.accounts.authState()
   })
 
@@ -132,6 +139,9 @@ class Core implements ParacordCore {
   )
 
   touch = this.method('touch', () => null)
+
+  getBackendOptions = this.method('getBackendOptions', () => this.accounts.backendOptions())
+  checkBackend = this.method('checkBackend', ({ backend }) => this.accounts.checkBackend(backend))
 
   getProfile = this.method('getProfile', () => this.requireServices().profile())
 
@@ -233,8 +243,11 @@ class Core implements ParacordCore {
 
   getConnectionState = this.method('getConnectionState', () => {
     const services = this.services
-    if (services) return services.sync.connectionState()
-    return { status: 'offline', outbox: 0, reason: 'locked' } as const
+    if (!services) return { status: 'offline', outbox: 0, reason: 'locked' } as const
+    // The window asks when it regains focus or the network returns: while offline, that is
+    // the moment to try the backend again rather than wait out the backoff.
+    services.sync.reconnectNow()
+    return services.sync.connectionState()
   })
 
   // --- voice ----------------------------------------------------------------------------------
@@ -286,7 +299,9 @@ class Core implements ParacordCore {
       session,
       peers,
       events: this.events,
-      serverUrl: this.serverUrl,
+      // The session's own server, as its HTTP client uses: one rule (backend-choice.ts).
+      serverUrl: session.serverUrl,
+      embeddedBackend: this.embeddedBackend,
       onError: this.onError,
     })
     this.services.start()

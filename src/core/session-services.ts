@@ -3,6 +3,7 @@
 // (wiping every derived key) on lock.
 import { ParacordError, type Profile, type SafetyNumber } from '../shared/api'
 import type { CoreEvents } from './events'
+import type { EmbeddedBackendAccess } from './net/embedded-access'
 import type { PeerDirectory } from './peers'
 import type { UnlockedSession } from './session'
 import { createServerCore, type ServerCore } from './sync/services'
@@ -12,6 +13,7 @@ export interface SessionServicesOptions {
   readonly peers: PeerDirectory
   readonly events: CoreEvents
   readonly serverUrl: string
+  readonly embeddedBackend?: EmbeddedBackendAccess | null
   readonly onError: (error: unknown) => void
 }
 
@@ -30,6 +32,7 @@ export class SessionServices {
       events: options.events,
       peers: options.peers,
       url: options.serverUrl,
+      live: { embeddedBackend: options.embeddedBackend },
       onError: options.onError,
     })
   }

@@ -13,6 +13,8 @@ export interface UnlockedSession {
   readonly userId: string
   /** The server's id for the account (signs into read proofs); known offline from the profile. */
   readonly accountId: string
+  /** Where the account's server answers: for its HTTP client and its live connection alike. */
+  readonly serverUrl: string
   /** Identity key pairs; wiped on lock. */
   readonly identity: Identity
   /** An HTTP client carrying the session token (re-established by ensureOnline). */

@@ -29,6 +29,7 @@ export const VaultData = Type.Object({
     alwaysRelayCalls: Type.Boolean(),
     notificationPreviews: Type.Boolean(),
     theme: Type.Union([Type.Literal('dark'), Type.Literal('light')]),
+    directCalls: Type.Optional(Type.Record(B64, Type.Boolean())),
   }),
   servers: Type.Record(B64, VaultServer),
 })

@@ -30,7 +30,9 @@ export function utilityProcessBackend(entry: string): LaunchBackend {
         return pid
       },
       send: (command) => {
-        if (pid === undefined) child.kill()
+        // `start` goes out at launch, before 'spawn': Electron queues it until the process
+        // listens. A stop for a process not (or no longer) running ends it instead.
+        if (command.type === 'stop' && pid === undefined) child.kill()
         else child.postMessage(command)
       },
       onMessage: (listener) => child.on('message', listener),

@@ -8,47 +8,82 @@ import { installApplicationMenu } from './app-menu'
 import { EmbeddedBackendError } from '../core/backend-process'
 import { startLocalBackend, type LocalBackend } from '../core/local-backend'
 import { utilityProcessBackend } from './backend-utility-process'
-import { createInviteFlow, listenForDeepLinks, registerDeepLinkScheme } from './invites'
+import { registerDesktopHandlers, sendUpdateStatus } from './desktop-ipc'
+import {
+  createInviteFlow,
+  listenForDeepLinks,
+  listenForOpenUrl,
+  registerDeepLinkScheme,
+} from './invites'
 import { registerApiHandlers } from './ipc'
-import { createMainWindow } from './main-window'
+import { createMainWindow, loadAppPage } from './main-window'
 import { startNotifications } from './notifier'
 import { observeApi } from './policy/api-observer'
 import { appOrigin } from './policy/app-origin'
-import { deepLinkFromArgv } from './policy/deep-link'
+import { DeepLinkInbox, deepLinkFromArgv } from './policy/deep-link'
+import {
+  REFUSED_CHROMIUM_SWITCHES,
+  refusedLaunchSwitches,
+  refusedSwitchesMessage,
+} from './policy/launch-switches'
 import { ShellState } from './policy/shell-state'
 import { ShellOptionsError, shellOptions, type ShellOptions } from './policy/shell-options'
 import { createRememberMe } from './remember-me-store'
+import { updateMode } from './policy/updates'
 import { guardAllWebContents, hardenDefaultSession, registerAppScheme } from './security'
 import { lockWithSystem } from './system-lock'
 import { createTrayIndicator } from './tray'
+import { buildFacts, createUpdates } from './updater'
 
 const APP_ID = 'org.paracord.desktop'
 const logError = (what: string, error: unknown) => console.error(`paracord: ${what}:`, error)
 
-// 1. Before anything: where the data lives (one instance per data folder), then the lock. A
-//    second launch hands its arguments to the first (see invites.ts) and exits.
+// 1. Before anything: an installed app refuses remote-debugging and inspector switches; then
+//    where the data lives (one instance per data folder), then the lock. A second launch hands
+//    its arguments to the first (see invites.ts) and exits.
+if (app.isPackaged) refuseDebugSwitches()
 const options = readOptions()
 if (options.dataDir !== app.getPath('userData')) app.setPath('userData', options.dataDir)
 if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
   // 2. Before `ready`: sandbox every renderer, make app:// a secure origin, guard every
-  //    webContents, and register paracord:// links.
+  //    webContents, and register paracord:// links (macOS hands over the link that launched
+  //    the app as open-url before `ready`).
   app.enableSandbox()
   app.setAppUserModelId(APP_ID)
   registerAppScheme()
   const origin = appOrigin(options.devServerUrl)
   guardAllWebContents(origin)
   registerDeepLinkScheme()
+  const deepLinks = new DeepLinkInbox()
+  listenForOpenUrl(deepLinks)
   app.on('window-all-closed', () => app.quit())
   void app
     .whenReady()
-    .then(() => start(options.dataDir, options.serverUrl, origin))
+    .then(() => start(options.dataDir, options.serverUrl, origin, deepLinks))
     .catch((error: unknown) => {
       logError('start-up failed', error)
       dialog.showErrorBox('paracord could not start', errorText(error))
       app.exit(1)
     })
+}
+
+function refuseDebugSwitches(): void {
+  const refused = [
+    ...new Set([
+      ...refusedLaunchSwitches(process.argv, process.platform),
+      ...REFUSED_CHROMIUM_SWITCHES.filter((name) => app.commandLine.hasSwitch(name)),
+    ]),
+  ]
+  if (refused.length === 0) return
+  // Chromium starts its DevTools server after this script's first run: without the switch
+  // it has nothing to start, even if exiting takes a moment.
+  for (const name of REFUSED_CHROMIUM_SWITCHES) app.commandLine.removeSwitch(name)
+  const message = refusedSwitchesMessage(refused)
+  dialog.showErrorBox('paracord could not start', message)
+  app.exit(2)
+  throw new Error(message)
 }
 
 function readOptions(): ShellOptions {
@@ -75,6 +110,7 @@ async function start(
   dataDir: string,
   serverUrl: string | null,
   origin: ReturnType<typeof appOrigin>,
+  deepLinks: DeepLinkInbox,
 ): Promise<void> {
   const appDir = app.getAppPath()
   const development = origin.kind === 'dev'
@@ -143,7 +179,18 @@ async function start(
       },
     })
   rebuildMenu()
-  const invites = createInviteFlow(api, state, getWindow, logError)
+  const invites = createInviteFlow(
+    api,
+    state,
+    getWindow,
+    async () => {
+      const { accounts } = await backend.core.getBackendOptions({})
+      const choice = accounts.find((account) => account.current)?.backend
+      if (choice === undefined) return { kind: 'unknown' }
+      return choice.kind === 'address' ? { kind: 'remote', url: choice.url } : { kind: 'local' }
+    },
+    logError,
+  )
   state.applyAuth(await backend.core.getAuthState({}))
   backend.core.on('authChanged', (auth) => {
     state.applyAuth(auth)
@@ -168,8 +215,24 @@ async function start(
     }
   }
   const stopNotifications = startNotifications(backend.core, state, getWindow)
-  lockWithSystem(lockNow)
-  listenForDeepLinks(invites, () => {
+  const stopLockingWithSystem = lockWithSystem(lockNow, logError)
+  const updates = createUpdates({
+    mode: updateMode(buildFacts(app.isPackaged)),
+    currentVersion: app.getVersion(),
+    isInCall: async () => {
+      try {
+        return (await backend.core.getVoiceState({})).call !== null
+      } catch (error) {
+        if (error instanceof ParacordError) return false
+        throw error
+      }
+    },
+    onStatus: (status) => sendUpdateStatus(getWindow, status),
+    onError: logError,
+    log: (line) => console.log(`paracord: ${line}`),
+  })
+  const unregisterDesktop = registerDesktopHandlers(updates, getWindow, origin)
+  listenForDeepLinks(invites, deepLinks, () => {
     const current = getWindow()
     if (!current) return
     if (current.isMinimized()) current.restore()
@@ -178,7 +241,8 @@ async function start(
   })
   invites.offer(deepLinkFromArgv(process.argv))
 
-  // 7. The window, then a remembered unlock, then whatever invites waited.
+  // 7. The window, registered before its page loads (the page's first calls are checked against
+  //    it), then a remembered unlock, then whatever invites waited.
   window = await createMainWindow({
     origin,
     preloadPath: join(appDir, 'out/preload/index.cjs'),
@@ -187,8 +251,10 @@ async function start(
     development,
     onError: logError,
   })
+  await loadAppPage(window, origin)
   await rememberMe.unlockAtLaunch(backend.core)
   invites.resume()
+  updates.start()
 
   // 8. Quit: stop taking calls, then close the core and the local server.
   let quitting = false
@@ -197,6 +263,9 @@ async function start(
     quitting = true
     event.preventDefault()
     unregister()
+    unregisterDesktop()
+    updates.stop()
+    stopLockingWithSystem()
     stopNotifications()
     tray.destroy()
     void backend.close().finally(() => app.quit())

@@ -1,7 +1,8 @@
 // paracord://invite/... links: registered with the system, taken from the first launch's
-// arguments, from what a second launch hands over, and from macOS's open-url. Each opens a
-// join confirmation in the running window once the user is unlocked; joining goes through the
-// core's joinByInvite like the in-app join dialog.
+// arguments, from what a second launch hands over, and from macOS's open-url (listened to
+// before `ready`, so the link that launched the app is not lost). Each opens a join
+// confirmation, Cancel by default, in the running window once the user is unlocked; joining
+// goes through the core's joinByInvite like the in-app join dialog.
 import { resolve } from 'node:path'
 import { app, dialog, type BrowserWindow } from 'electron'
 import { ParacordError, type ParacordApi } from '../shared/api'
@@ -9,8 +10,11 @@ import {
   DEEP_LINK_SCHEME,
   PendingDeepLinks,
   deepLinkFromArgv,
+  inviteConfirmDialog,
   parseDeepLink,
   type DeepLink,
+  type DeepLinkInbox,
+  type InviteBackend,
 } from './policy/deep-link'
 import type { ShellState } from './policy/shell-state'
 
@@ -34,25 +38,26 @@ export function createInviteFlow(
   api: ParacordApi,
   state: ShellState,
   getWindow: () => BrowserWindow | null,
+  /** The signed-in account's server, asked when a link arrives. */
+  accountBackend: () => Promise<InviteBackend>,
   onError: (what: string, error: unknown) => void,
 ): InviteFlow {
   const pending = new PendingDeepLinks()
   let asking = false
 
   const ask = async (window: BrowserWindow, link: DeepLink) => {
+    const question = inviteConfirmDialog(link, await accountBackend())
     const { response } = await dialog.showMessageBox(window, {
-      type: 'question',
-      title: 'Join a server',
-      message: 'Join the server this invite is for?',
-      detail:
-        'You opened a paracord invite link. Join only if it came from someone you trust: ' +
-        'the server’s members will see you join.',
-      buttons: ['Cancel', 'Join'],
-      defaultId: 1,
-      cancelId: 0,
+      type: question.type,
+      title: question.title,
+      message: question.message,
+      detail: question.detail,
+      buttons: [...question.buttons],
+      defaultId: question.defaultId,
+      cancelId: question.cancelId,
       noLink: true,
     })
-    if (response !== 1) return
+    if (response !== question.joinButton) return
     try {
       const server = await api.joinByInvite({ invite: link.link })
       await dialog.showMessageBox(window, { type: 'info', message: `You joined ${server.name}.` })
@@ -94,14 +99,23 @@ export function createInviteFlow(
   }
 }
 
-/** The second launch's arguments reach the first instance here; macOS sends open-url. */
-export function listenForDeepLinks(flow: InviteFlow, focus: () => void): void {
+/** Before `ready`: macOS's open-url, into an inbox the flow empties once it exists. */
+export function listenForOpenUrl(inbox: DeepLinkInbox): void {
+  app.on('open-url', (event, url) => {
+    event.preventDefault()
+    inbox.offer(parseDeepLink(url))
+  })
+}
+
+/** The second launch's arguments reach the first instance here; open-url links via the inbox. */
+export function listenForDeepLinks(
+  flow: InviteFlow,
+  inbox: DeepLinkInbox,
+  focus: () => void,
+): void {
   app.on('second-instance', (_event, argv) => {
     focus()
     flow.offer(deepLinkFromArgv(argv))
   })
-  app.on('open-url', (event, url) => {
-    event.preventDefault()
-    flow.offer(parseDeepLink(url))
-  })
+  inbox.connect((link) => flow.offer(link))
 }

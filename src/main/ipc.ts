@@ -20,20 +20,9 @@ export function registerApiHandlers(
     console.error(`api ${method} failed:`, error),
   )
 
-  const trusted = (event: IpcMainInvokeEvent) =>
-    isTrustedSender(
-      {
-        frameUrl: event.senderFrame?.url ?? '',
-        isMainFrame: event.senderFrame !== null && event.senderFrame === event.sender.mainFrame,
-        webContentsId: event.sender.id,
-        appWebContentsId: getWindow()?.webContents.id ?? null,
-      },
-      app,
-    )
-
   for (const method of API_METHODS) {
     ipcMain.handle(ipcChannel(method), async (event, input: unknown): Promise<CallResult> => {
-      if (!trusted(event))
+      if (!fromAppWindow(event, getWindow, app))
         return { ok: false, error: { code: 'forbidden', message: 'untrusted sender' } }
       return dispatch(method, input)
     })
@@ -50,4 +39,29 @@ export function registerApiHandlers(
     for (const method of API_METHODS) ipcMain.removeHandler(ipcChannel(method))
     for (const unsubscribe of unsubscribers) unsubscribe()
   }
+}
+
+/**
+ * Whether an IPC call comes from the app window's own page. A refusal is logged: the app's own
+ * page should never see one (the desktop end-to-end test checks the log stays clean).
+ */
+export function fromAppWindow(
+  event: IpcMainInvokeEvent,
+  getWindow: () => BrowserWindow | null,
+  app: AppOrigin,
+): boolean {
+  const trusted = isTrustedSender(
+    {
+      frameUrl: event.senderFrame?.url ?? '',
+      isMainFrame: event.senderFrame !== null && event.senderFrame === event.sender.mainFrame,
+      webContentsId: event.sender.id,
+      appWebContentsId: getWindow()?.webContents.id ?? null,
+    },
+    app,
+  )
+  if (!trusted)
+    console.warn(
+      `paracord: refused an IPC call from an untrusted sender (${event.senderFrame?.url ?? 'no frame'})`,
+    )
+  return trusted
 }

@@ -6,6 +6,7 @@ import { ParacordError } from '../shared/api'
 import { TEST_KDF } from '../core/crypto/test-kdf'
 import { createParacordCore } from '../core/paracord-core'
 import { startLocalBackend } from '../core/local-backend'
+import { EMBEDDED_SECRET_HEADER } from '../shared/embedded-backend'
 import { observeApi, type CallReport } from './policy/api-observer'
 
 describe('startLocalBackend with the shell’s API observer', () => {
@@ -21,7 +22,10 @@ describe('startLocalBackend with the shell’s API observer', () => {
       expect(backend.embeddedServer?.pid).toEqual(expect.any(Number))
       expect(backend.embeddedServer?.pid).not.toBe(process.pid)
       expect(backend.serverUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
-      expect((await fetch(`${backend.serverUrl}/healthz`)).ok).toBe(true)
+      const access = backend.embeddedServer!.access
+      const withSecret = { headers: { [EMBEDDED_SECRET_HEADER]: access.secret } }
+      expect((await fetch(`${backend.serverUrl}/healthz`, withSecret)).ok).toBe(true)
+      expect((await fetch(`${backend.serverUrl}/healthz`)).status).toBe(401)
       expect((await stat(join(dataDir, 'server.db'))).isFile()).toBe(true)
 
       const reports: CallReport[] = []
@@ -52,7 +56,7 @@ describe('startLocalBackend with the shell’s API observer', () => {
     }
   })
 
-  it('uses the configured server and starts none', async () => {
+  it('uses the configured server and starts none; another app’s local server refuses it', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'paracord-desktop-'))
     const local = await startLocalBackend({
       dataDir: join(dataDir, 'server'),
@@ -68,6 +72,12 @@ describe('startLocalBackend with the shell’s API observer', () => {
       expect(backend.embeddedServer).toBeNull()
       expect(backend.serverUrl).toBe(local.serverUrl)
       await expect(stat(join(dataDir, 'client', 'server.db'))).rejects.toThrow()
+      // Without the secret of the app that started it, the local server is not for this core.
+      const refused = await backend.core
+        .register({ name: 'mallory', password: 'correct horse battery' })
+        .catch((error: unknown) => error)
+      expect(refused).toBeInstanceOf(ParacordError)
+      expect((refused as ParacordError).message).toMatch(/another paracord/)
     } finally {
       await backend.close()
       await local.close()

@@ -1,5 +1,5 @@
 // The one application window: secure web preferences, the remembered size and position, the
-// app's page from app:// (or the dev server), shown once it has painted.
+// app's page from app:// (or the dev server, loaded by loadAppPage), shown once it has painted.
 import { join } from 'node:path'
 import { BrowserWindow, screen } from 'electron'
 import type { AppOrigin } from './ipc-policy'
@@ -27,6 +27,7 @@ export interface MainWindowConfig {
 
 const SAVE_DELAY_MS = 500
 
+/** The window, not yet loaded: see loadAppPage. */
 export async function createMainWindow(config: MainWindowConfig): Promise<BrowserWindow> {
   const stateFile = join(config.stateDir, WINDOW_STATE_FILE)
   const saved = placeOnScreens(
@@ -67,6 +68,14 @@ export async function createMainWindow(config: MainWindowConfig): Promise<Browse
   window.on('close', save)
 
   window.once('ready-to-show', () => window.show())
-  await window.loadURL(appStartUrl(config.origin))
   return window
+}
+
+/**
+ * Loads the app's page into the window. Separate from creating it so the shell can register the
+ * window first: the page's first IPC calls (getAuthState) are checked against that window and
+ * would be refused as an untrusted sender if it were not yet known.
+ */
+export async function loadAppPage(window: BrowserWindow, origin: AppOrigin): Promise<void> {
+  await window.loadURL(appStartUrl(origin))
 }

@@ -1,5 +1,7 @@
 // System notifications for new messages, as policy/notifications.ts plans them; withdrawn when
-// their message burns or is deleted, and all of them when the app locks.
+// their message burns or is deleted, and all of them when the app locks. Each one is held here
+// until then, even after the system closed it: on Windows a toast that timed out (Electron
+// emits `close`) stays in the Action Center with its text, and only close() removes it.
 import { Notification, type BrowserWindow } from 'electron'
 import type { ParacordApi } from '../shared/api'
 import { NotificationPlanner } from './policy/notifications'
@@ -36,6 +38,7 @@ export function startNotifications(
         previews: state.notificationPreviews,
         windowFocused: getWindow()?.isFocused() ?? false,
         activeChannel: state.activeChannel,
+        bodyIsMarkup: process.platform === 'linux',
       })
       for (const plan of planned) {
         // silent: false keeps the platform's sound; no icon URL, no action buttons, no reply.
@@ -47,10 +50,6 @@ export function startNotifications(
             window.show()
             window.focus()
           }
-        })
-        notification.on('close', () => {
-          shown.delete(plan.key)
-          planner.forget(plan.key)
         })
         shown.set(plan.key, notification)
         notification.show()

@@ -1,8 +1,10 @@
 // The packaging configuration, checked by electron-builder's own schema validation (offline)
-// and for the fields this app depends on; and the fuses the afterPack step flips.
+// and for the fields this app depends on (signing, notarization, entitlements, the update
+// feed); and the fuses the afterPack step flips.
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { FuseV1Options } from '@electron/fuses'
+import Ajv from 'ajv'
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config'
 import { DebugLogger } from 'builder-util'
 import { describe, expect, it } from 'vitest'
@@ -23,7 +25,8 @@ describe('electron-builder.yml', () => {
     expect(config.productName).toBe('paracord')
     expect(config.linux?.target).toEqual(['AppImage', 'deb'])
     expect(config.win?.target).toEqual(['nsis', 'portable'])
-    expect(config.mac?.target).toEqual(['dmg'])
+    // electron-updater installs a macOS update from the zip.
+    expect(config.mac?.target).toEqual(['dmg', 'zip'])
   })
 
   it('packs into asar, rebuilds native modules for Electron and flips fuses after packing', async () => {
@@ -54,6 +57,63 @@ describe('electron-builder.yml', () => {
       .flatMap((set) => (typeof set === 'string' ? [set] : [set?.filter ?? []].flat()))
     for (const file of ['resources/icon.png', 'resources/tray.png', 'resources/badge.png'])
       expect(packed).toContain(file)
+  })
+})
+
+describe('electron-builder.yml as the release build uses it', () => {
+  // What `PARACORD_RELEASE=1 npm run dist:linux` hands electron-builder: the file plus
+  // -c.forceCodeSigning=true (build/dist-plan.mjs).
+  const releaseConfig = () => getConfig(root, 'electron-builder.yml', { forceCodeSigning: true })
+
+  it('validates against electron-builder’s JSON schema, types exact (no coercion)', async () => {
+    const schema = JSON.parse(
+      readFileSync(join(root, 'node_modules/app-builder-lib/scheme.json'), 'utf8'),
+    ) as object
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema)
+    const config = await releaseConfig()
+    expect(validate(config), JSON.stringify(validate.errors, null, 2)).toBe(true)
+    expect(config.forceCodeSigning).toBe(true)
+    // And a configuration the schema refuses is refused, so the check can fail.
+    expect(validate({ ...config, mac: { ...config.mac, notarize: 'yes' } })).toBe(false)
+  })
+
+  it('signs for Windows from the environment and verifies updates against the signer', async () => {
+    const config = await releaseConfig()
+    expect(config.win?.verifyUpdateCodeSignature).toBe(true)
+    expect(config.win?.signtoolOptions?.signingHashAlgorithms).toEqual(['sha256'])
+    // No certificate or password in the file: they come from CSC_LINK / CSC_KEY_PASSWORD.
+    expect(config.win?.signtoolOptions?.certificateFile).toBeUndefined()
+    expect(config.win?.signtoolOptions?.certificatePassword).toBeUndefined()
+  })
+
+  it('signs for macOS with the hardened runtime, our own entitlements, and notarizes', async () => {
+    const config = await releaseConfig()
+    expect(config.mac?.hardenedRuntime).toBe(true)
+    expect(config.mac?.notarize).toBe(true)
+    expect(config.mac?.entitlements).toBe('build/entitlements.mac.plist')
+    expect(config.mac?.entitlementsInherit).toBe('build/entitlements.mac.plist')
+    expect(config.mac?.extendInfo).toMatchObject({
+      NSMicrophoneUsageDescription: expect.stringContaining('microphone') as unknown,
+    })
+  })
+
+  it('grants the signed app the microphone and JIT, and never disables library validation', () => {
+    const plist = readFileSync(join(root, 'build/entitlements.mac.plist'), 'utf8')
+    const body = plist.replace(/<!--[\s\S]*?-->/g, '')
+    const granted = [...body.matchAll(/<key>([^<]+)<\/key>\s*<true\/>/g)].map((match) => match[1])
+    expect(granted).toEqual([
+      'com.apple.security.cs.allow-jit',
+      'com.apple.security.device.audio-input',
+    ])
+    expect(body).not.toContain('disable-library-validation')
+    expect(body).not.toContain('<false/>')
+  })
+
+  it('publishes to the operator’s generic HTTPS feed, named by PARACORD_UPDATE_URL', async () => {
+    const config = await releaseConfig()
+    expect([config.publish].flat()).toEqual([
+      { provider: 'generic', url: '${env.PARACORD_UPDATE_URL}' },
+    ])
   })
 })
 

@@ -1,7 +1,7 @@
 // The app as a whole: one error shape for every bad input, rate limits, and the operational
 // routes (/healthz, /metrics, /openapi.json).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LIMITS } from '../shared/protocol'
+import { LIMITS, PROTOCOL_VERSION } from '../shared/protocol'
 import type { SignedIn } from './testing/api'
 import { startTestServer, type TestServer } from './testing/harness'
 import { newKeyPair, randomB64 } from './testing/keys'
@@ -121,6 +121,12 @@ describe('operations', () => {
     expect(reply.body).toEqual({ ok: true })
   })
 
+  it('GET /info names the protocol and its version, to anyone', async () => {
+    const reply = await server.api.request('GET', '/info')
+    expect(reply.status).toBe(200)
+    expect(reply.body).toEqual({ protocol: 'paracord', version: PROTOCOL_VERSION })
+  })
+
   it('GET /metrics exposes the paracord counters and process metrics', async () => {
     const stream = await server.api.createStream(alice.token)
     await server.api.postMany(alice.token, stream, 2)
@@ -192,6 +198,7 @@ describe('operations', () => {
     expect(routes.sort()).toEqual(
       [
         'GET /healthz',
+        'GET /info',
         'GET /metrics',
         'GET /openapi.json',
         'GET /v1/accounts/salt',

@@ -13,12 +13,14 @@ import { LIMITS, type ErrorBody } from '../shared/protocol'
 import { resolveSession, SessionCache } from './auth'
 import type { ServerConfig } from './config'
 import { secretCache, type RouteOptions, type ServerContext } from './context'
+import { requireEmbeddedAccess } from './embedded-access'
 import { ApiError, codeForStatus, STATUS_OF } from './errors'
 import { LiveHub } from './live/hub'
 import { InProcessNotifier, type LiveNotifier } from './live/notifier'
 import { clientAddress, WindowCounter } from './limits'
 import { createMetrics, type ServerMetrics } from './metrics'
 import { healthRoutes } from './routes/healthz'
+import { infoRoutes } from './routes/info'
 import { metricsRoutes } from './routes/metrics'
 import { openapiRoutes } from './routes/openapi'
 import { accountRoutes } from './routes/v1/accounts'
@@ -39,6 +41,8 @@ export interface AppOptions {
   readonly notifier?: LiveNotifier
   /** Also sweep this often (instances sharing a store: others' posts never arm our timer). */
   readonly sweepEveryMs?: number
+  /** The embedded backend only: the secret its host requires of every request (embedded-access.ts). */
+  readonly embeddedSecret?: string
 }
 
 export interface App {
@@ -100,6 +104,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   // 1. One shape for every refusal: { error, message[, currentVersion] }.
   refuseInOneShape(app, metrics)
+  // An embedded backend refuses strangers before a session lookup or a rate limit counts them.
+  if (options.embeddedSecret !== undefined) requireEmbeddedAccess(app, options.embeddedSecret)
 
   // 2. Metrics of every answered request, by route pattern (never the raw URL: ids stay out).
   app.addHook('onResponse', async (request, reply) => {
@@ -157,6 +163,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // 6. Routes.
   const routeOptions: RouteOptions = { ctx: context }
   await app.register(healthRoutes, routeOptions)
+  await app.register(infoRoutes, routeOptions)
   // /metrics is never public: behind its token here, or only on its own listener.
   if (config.metricsToken !== null && config.metricsPort === null)
     await app.register(metricsRoutes, routeOptions)

@@ -1,6 +1,9 @@
-// `paracord-server`: parse flags and environment, start, and shut down cleanly on a signal.
+// `paracord-server`: parse flags and environment, start (with its own voice relay under
+// `--turn managed`), and shut both down cleanly on a signal.
 import { ConfigError, HELP_TEXT, parseCommandLine } from './config'
 import { startServer } from './index'
+import { requireTurnserver } from './turn/managed-coturn'
+import { startServerWithManagedTurn } from './turn/server-with-turn'
 
 async function main(): Promise<void> {
   let parsed
@@ -15,7 +18,10 @@ async function main(): Promise<void> {
     process.stdout.write(HELP_TEXT)
     return
   }
-  const server = await startServer(parsed.config)
+  const server =
+    parsed.config.turnMode === 'managed'
+      ? await startServerWithManagedTurn(parsed.config, requireTurnserver(process.env))
+      : await startServer(parsed.config)
   server.app.log.info({ url: server.url }, `listening on ${server.url}`)
 
   let stopping = false

@@ -175,6 +175,27 @@ describe('parseCommandLine', () => {
   })
 })
 
+describe('--turn', () => {
+  it('is external unless managed is asked for, by flag or environment', () => {
+    expect(configOf([]).turnMode).toBe('external')
+    expect(configOf(['--turn', 'managed']).turnMode).toBe('managed')
+    expect(configOf([], { PARACORD_TURN: 'managed' }).turnMode).toBe('managed')
+    expect(configOf(['--turn', 'managed', '--host', '192.168.1.20']).turnMode).toBe('managed')
+  })
+
+  it.each([
+    [['--turn', 'auto'], /turn must be one of external, managed; got "auto"/],
+    [['--turn', 'managed', '--turn-secret', 's'], /makes its own secret: leave out --turn-secret/],
+    [['--turn', 'managed', '--turn-url', 'turn:a:3478'], /its own address: leave out --turn-url/],
+    [['--turn', 'managed', '--host', '0.0.0.0'], /one address clients can reach, not "0.0.0.0"/],
+    [['--turn', 'managed', '--host', '::'], /one address clients can reach, not "::"/],
+    [['--turn', 'managed', '--host', 'chat.example'], /an IP address clients can reach/],
+  ])('refuses %j with a clear reason', (argv, reason) => {
+    expect(() => parseCommandLine(argv, {})).toThrow(ConfigError)
+    expect(() => parseCommandLine(argv, {})).toThrow(reason)
+  })
+})
+
 describe('parseDatabaseUrl', () => {
   it('reads sqlite:PATH', () => {
     expect(parseDatabaseUrl('sqlite:./data/p.db')).toEqual({ kind: 'sqlite', path: './data/p.db' })

@@ -1,6 +1,7 @@
 // Server configuration from command-line flags and environment variables. Pure: it reads only
 // what it is given, so every rule here is unit-tested without starting anything.
 import { parseArgs } from 'node:util'
+import { RelayAddressError, relayAddress } from './turn/relay-address'
 
 export interface ServerConfig {
   readonly host: string
@@ -11,6 +12,11 @@ export interface ServerConfig {
   readonly turnSecret: string | null
   readonly turnUrls: readonly string[]
   readonly turnTtlSeconds: number
+  /**
+   * 'managed': paracord-server runs coturn itself on `host` (src/server/turn) and hands out its
+   * secret and address; 'external': the relay named by turnSecret and turnUrls, if any.
+   */
+  readonly turnMode: TurnMode
   /** Requests per minute per account, counted once its session is verified. */
   readonly rateLimitPerMinute: number
   /**
@@ -77,6 +83,9 @@ export interface ServerConfig {
   readonly wsPingIntervalMs: number
 }
 
+export const TURN_MODES = ['external', 'managed'] as const
+export type TurnMode = (typeof TURN_MODES)[number]
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
 
@@ -87,6 +96,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   turnSecret: null,
   turnUrls: [],
   turnTtlSeconds: 3600,
+  turnMode: 'external',
   rateLimitPerMinute: 1200,
   addressRateLimitPerMinute: 6000,
   registrationsPerHour: 60,
@@ -173,6 +183,9 @@ Options (each also read from the environment variable in brackets; flags win):
   --db URL             store location: sqlite:PATH (default sqlite:./data/paracord.db,
                        created on first run) or postgres://USER@HOST:PORT/DB[?schema=NAME]
                        for several instances on one database [PARACORD_DB]
+  --turn MODE          the voice relay: "managed" runs coturn's turnserver (from PATH) on
+                       --host with a fresh secret and free ports, and stops it on exit;
+                       "external" (default) uses --turn-secret and --turn-url [PARACORD_TURN]
   --turn-secret TEXT   secret shared with the TURN server; without it /v1/turn answers 503
                        [PARACORD_TURN_SECRET]
   --turn-url URL       a TURN/STUN URL handed to clients; repeatable
@@ -255,6 +268,7 @@ export function parseCommandLine(
         host: { type: 'string' },
         port: { type: 'string' },
         db: { type: 'string' },
+        turn: { type: 'string' },
         'turn-secret': { type: 'string' },
         'turn-url': { type: 'string', multiple: true },
         'turn-ttl': { type: 'string' },
@@ -295,6 +309,7 @@ export function parseCommandLine(
   const turnTtlSeconds =
     integer(pick(values['turn-ttl'], 'PARACORD_TURN_TTL'), 'turn-ttl', 60, 7 * 24 * 3600) ??
     DEFAULT_CONFIG.turnTtlSeconds
+  const turnMode = parseTurnMode(pick(values.turn, 'PARACORD_TURN'), host, turnSecret, turnUrls)
   const rateLimitPerMinute =
     integer(pick(values['rate-limit'], 'PARACORD_RATE_LIMIT'), 'rate-limit', 1, 1_000_000) ??
     DEFAULT_CONFIG.rateLimitPerMinute
@@ -327,6 +342,7 @@ export function parseCommandLine(
       turnSecret,
       turnUrls,
       turnTtlSeconds,
+      turnMode,
       rateLimitPerMinute,
       ...numbers,
       trustProxy,
@@ -374,6 +390,30 @@ const NUMBER_FLAGS: Readonly<
 
 /** `--max-stream-rings` → `PARACORD_MAX_STREAM_RINGS`. */
 const envName = (flag: string) => `PARACORD_${flag.toUpperCase().replaceAll('-', '_')}`
+
+/** `managed` owns the relay's secret and address, so neither may be given as well. */
+function parseTurnMode(
+  text: string | undefined,
+  host: string,
+  turnSecret: string | null,
+  turnUrls: readonly string[],
+): TurnMode {
+  const mode = text ?? DEFAULT_CONFIG.turnMode
+  if (!(TURN_MODES as readonly string[]).includes(mode))
+    throw new ConfigError(`turn must be one of ${TURN_MODES.join(', ')}; got "${mode}"`)
+  if (mode !== 'managed') return mode as TurnMode
+  if (turnSecret !== null)
+    throw new ConfigError('--turn managed makes its own secret: leave out --turn-secret')
+  if (turnUrls.length > 0)
+    throw new ConfigError('--turn managed tells clients its own address: leave out --turn-url')
+  try {
+    relayAddress(host)
+  } catch (error) {
+    if (error instanceof RelayAddressError) throw new ConfigError(error.message)
+    throw error
+  }
+  return 'managed'
+}
 
 /** A hop count, or proxy addresses/CIDRs; "false" or nothing: trust no proxy. */
 function parseTrustProxy(text: string | undefined): boolean | number | string {

@@ -2,15 +2,17 @@
 // the web host and `paracord --server local` (through child_process.fork) run when no server is
 // configured, so SQLite's fsyncs, group commits and burn sweeps never stall the event loop of
 // the process holding the keys. It serves server.db in the folder it is given, on 127.0.0.1,
+// only to requests carrying the secret its parent sends first (src/server/embedded-access.ts),
 // reports its address to its parent, and exits when told to, on SIGTERM, or when the parent
 // goes away. Started any other way it refuses (see src/core/backend-process.ts).
 import { isAbsolute, join } from 'node:path'
 import {
   EMBEDDED_BACKEND_ENV,
-  isEmbeddedBackendCommand,
+  parseEmbeddedBackendCommand,
   type EmbeddedBackendReport,
 } from '../shared/embedded-backend'
-import { startServer, type RunningServer } from './index'
+import type { RunningServer } from './index'
+import { startServerWithTurnIfInstalled } from './turn/server-with-turn'
 
 interface ParentChannel {
   send(report: EmbeddedBackendReport): void
@@ -65,12 +67,15 @@ async function main(): Promise<void> {
     fail(`${EMBEDDED_BACKEND_ENV.port} must be a port number`, parent)
   }
 
-  // 1. Stop requests may come while the store is still opening: remember them.
+  // 1. Stop requests may come while the store is still opening: remember them. Before it opens
+  //    (still waiting for the secret) there is nothing to finish.
   let server: RunningServer | null = null
+  let opening = false
   let stopRequested = false
   let stopping: Promise<void> | null = null
   const stop = () => {
     stopRequested = true
+    if (!server && !opening) process.exit(0)
     if (!server || stopping) return
     const running = server
     stopping = running.close().then(
@@ -78,8 +83,13 @@ async function main(): Promise<void> {
       (error: unknown) => fail(`shutdown failed: ${String(error)}`, null),
     )
   }
+  let receiveSecret: (secret: string) => void = () => {}
+  const secretReceived = new Promise<string>((resolve) => (receiveSecret = resolve))
   parent.onMessage((message) => {
-    if (isEmbeddedBackendCommand(message)) stop()
+    const command = parseEmbeddedBackendCommand(message)
+    if (command === null) fail('the host sent a message that is not a command', parent)
+    if (command.type === 'start') receiveSecret(command.secret)
+    else stop()
   })
   parent.onGone(stop)
   process.on('SIGTERM', stop)
@@ -87,19 +97,28 @@ async function main(): Promise<void> {
   // core it serves), so the signal itself is ignored here.
   process.on('SIGINT', () => {})
 
-  // 2. The server, as the in-process one always was: SQLite in the folder, 127.0.0.1.
+  // 2. The secret the host requires of every request; the host's start timeout bounds the wait.
+  const embeddedSecret = await secretReceived
+
+  // 3. The server, as the in-process one always was: SQLite in the folder, 127.0.0.1; with a
+  //    voice relay of its own when coturn is installed, so calls connect out of the box.
+  opening = true
   try {
-    server = await startServer({
-      db: `sqlite:${join(dataDir, 'server.db')}`,
-      host: '127.0.0.1',
-      port,
-      logLevel: 'warn',
-    })
+    server = await startServerWithTurnIfInstalled(
+      {
+        db: `sqlite:${join(dataDir, 'server.db')}`,
+        host: '127.0.0.1',
+        port,
+        logLevel: 'warn',
+        embeddedSecret,
+      },
+      process.env,
+    )
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error), parent)
   }
 
-  // 3. Tell the parent where we listen (it checks /healthz before using us).
+  // 4. Tell the parent where we listen (it checks /healthz before using us).
   parent.send({ type: 'listening', url: server.url, port: server.port })
   if (stopRequested) stop()
 }

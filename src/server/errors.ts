@@ -5,6 +5,7 @@ import type { ErrorCode } from '../shared/protocol'
 export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   bad_request: 400,
   unauthorized: 401,
+  embedded_access_denied: 401,
   invalid_credentials: 401,
   expired: 401,
   invalid_signature: 403,

@@ -19,10 +19,15 @@ export interface RunningServer {
   readonly app: FastifyInstance
 }
 
-export async function startServer(
-  options: Partial<ServerConfig> & { db: string },
-): Promise<RunningServer> {
-  const config: ServerConfig = { ...DEFAULT_CONFIG, ...options }
+export interface StartOptions extends Partial<ServerConfig> {
+  readonly db: string
+  /** Only for the apps' embedded backend (src/server/embedded.ts): see embedded-access.ts. */
+  readonly embeddedSecret?: string
+}
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const { embeddedSecret, ...settings } = options
+  const config: ServerConfig = { ...DEFAULT_CONFIG, ...settings }
   const logger = createLogger(config.logLevel)
   const backend = await openBackend(config.db, { log: logger })
   const { store } = backend
@@ -33,6 +38,7 @@ export async function startServer(
       logger,
       notifier: backend.notifier ?? undefined,
       sweepEveryMs: backend.sweepEveryMs ?? undefined,
+      embeddedSecret,
     })
     const scheme = config.tlsCert === null ? 'http' : 'https'
     const host = config.host.includes(':') ? `[${config.host}]` : config.host

@@ -10,6 +10,8 @@ export const API_ERROR_CODES = [
   'unknown_account',
   'name_taken',
   'server_unreachable',
+  /** The chosen server cannot be used (not paracord, another protocol version, http:// to another machine); the message says why. */
+  'server_unsuitable',
   'signed_out',
   'locked',
   'not_found',

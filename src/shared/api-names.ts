@@ -13,6 +13,8 @@ export const API_METHOD_NAMES = {
   changePassword: true,
   deleteAccount: true,
   touch: true,
+  getBackendOptions: true,
+  checkBackend: true,
   getProfile: true,
   updateProfile: true,
   getSettings: true,

@@ -42,6 +42,31 @@ describe('validateApiInput', () => {
   })
 })
 
+describe('the answers to "call directly?"', () => {
+  const server = 'A'.repeat(22)
+
+  it('are booleans by server id', () => {
+    const input = { directCalls: { [server]: true } }
+    expect(validateApiInput('updateSettings', input)).toBe(input)
+  })
+
+  it.each([
+    [{ directCalls: { 'not an id': true } }, /directCalls/],
+    [{ directCalls: { [server]: 'yes' } }, /directCalls\.A+ must be boolean/],
+    [
+      {
+        directCalls: Object.fromEntries(
+          Array.from({ length: 1001 }, (_, i) => [`${server}${i}`, true]),
+        ),
+      },
+      /directCalls must not have more than 1000 properties/,
+    ],
+  ])('refuse %#: a bad id, a non-boolean, too many', (input, reason) => {
+    expect(() => validateApiInput('updateSettings', input)).toThrow(ParacordError)
+    expect(() => validateApiInput('updateSettings', input)).toThrow(reason)
+  })
+})
+
 describe('names', () => {
   it('refuses control characters in names, so a name cannot fake extra lines', () => {
     expect(() => validateApiInput('createServer', { name: 'ok\nadmin: yes' })).toThrow(/name/)

@@ -11,9 +11,11 @@ const LoginName = Type.String({ minLength: 3, maxLength: 32, pattern: '^[A-Za-z0
 const Password = Type.String({ minLength: 1, maxLength: 1024 })
 // Names and statuses are single lines: no control characters (the spine refuses them too).
 const SINGLE_LINE = '^[^\\u0000-\\u001f\\u007f]*$'
-const DisplayName = Type.String({ minLength: 1, maxLength: 64, pattern: SINGLE_LINE })
+/** The longest server, channel or display name, in characters (Unicode code points). */
+export const NAME_MAX_CHARS = 64
+const DisplayName = Type.String({ minLength: 1, maxLength: NAME_MAX_CHARS, pattern: SINGLE_LINE })
 const Status = Type.String({ maxLength: 128, pattern: SINGLE_LINE })
-const Name = Type.String({ minLength: 1, maxLength: 64, pattern: SINGLE_LINE })
+const Name = Type.String({ minLength: 1, maxLength: NAME_MAX_CHARS, pattern: SINGLE_LINE })
 /** 5 seconds to 14 days. */
 export const BURN_SECONDS_MIN = 5
 export const BURN_SECONDS_MAX = 14 * 24 * 3600
@@ -36,6 +38,47 @@ export interface AuthState {
   readonly userId: string | null
 }
 
+/**
+ * Where an account lives: the server this app runs on this computer (its port may change from
+ * run to run, so only the choice is kept), or a paracord server at an address.
+ */
+export type BackendChoice =
+  { readonly kind: 'this_computer' } | { readonly kind: 'address'; readonly url: string }
+
+/** Why a chosen server cannot be used; `message` says it in words a person can act on. */
+export type BackendProblem =
+  /** Not an address (or not http/https). */
+  | 'invalid_address'
+  /** Plain http:// to another machine. */
+  | 'insecure'
+  | 'unreachable'
+  /** Something answered, but not a paracord server. */
+  | 'not_paracord'
+  /** A paracord server speaking another protocol version. */
+  | 'wrong_version'
+  /** "This computer" while this app runs no server of its own. */
+  | 'unavailable'
+
+export type BackendCheck =
+  | { readonly ok: true; readonly backend: BackendChoice }
+  | { readonly ok: false; readonly problem: BackendProblem; readonly message: string }
+
+export interface AccountBackend {
+  readonly name: string
+  readonly backend: BackendChoice
+  /** The account that is open now, or locked and waiting for its password. */
+  readonly current: boolean
+}
+
+export interface BackendOptions {
+  /** This app runs a server of its own, offered as "This computer". */
+  readonly thisComputer: boolean
+  /** What the sign-in screens start with. */
+  readonly suggested: BackendChoice
+  /** Every account kept on this device, and the server each lives on. */
+  readonly accounts: readonly AccountBackend[]
+}
+
 export interface Profile {
   readonly userId: string
   readonly name: string
@@ -51,6 +94,12 @@ export interface Settings {
   /** Show message text in notifications. */
   readonly notificationPreviews: boolean
   readonly theme: 'dark' | 'light'
+  /**
+   * By server id, the answer to "call directly?", asked when relaying is on and the server
+   * offers no relay: true calls there without one (peers see each other's IP address), false
+   * does not. A server not listed is asked at its next call; absent in vaults from before.
+   */
+  readonly directCalls?: Readonly<Record<string, boolean>>
 }
 
 export interface ServerSummary {
@@ -203,12 +252,23 @@ const Empty = Type.Object({}, { additionalProperties: false })
 const obj = <T extends Record<string, TSchema>>(props: T) =>
   Type.Object(props, { additionalProperties: false })
 const InServer = { serverId: Id }
+/** As typed: the core adds https:// when no scheme is given, then checks the rest. */
+const BackendAddress = Type.String({ minLength: 1, maxLength: 2048 })
+export const BackendChoiceSchema = Type.Union([
+  obj({ kind: Type.Literal('this_computer') }),
+  obj({ kind: Type.Literal('address'), url: BackendAddress }),
+])
 const InChannel = { serverId: Id, channelId: Id }
 
 export const API_INPUTS = {
   getAuthState: Empty,
-  register: obj({ name: LoginName, password: Password }),
-  login: obj({ name: LoginName, password: Password }),
+  /** `backend`: where the account lives; the host's suggestion (getBackendOptions) if absent. */
+  register: obj({
+    name: LoginName,
+    password: Password,
+    backend: Type.Optional(BackendChoiceSchema),
+  }),
+  login: obj({ name: LoginName, password: Password, backend: Type.Optional(BackendChoiceSchema) }),
   unlock: obj({ password: Password }),
   lock: Empty,
   logout: Empty,
@@ -216,6 +276,10 @@ export const API_INPUTS = {
   deleteAccount: obj({ password: Password }),
   /** Marks user activity, which postpones auto-lock. */
   touch: Empty,
+  /** What the sign-in screens offer, and which account lives where; answers while signed out. */
+  getBackendOptions: Empty,
+  /** Whether a server can be used: reachable, paracord, the same protocol version, https unless loopback. */
+  checkBackend: obj({ backend: BackendChoiceSchema }),
 
   getProfile: Empty,
   updateProfile: obj({ displayName: Type.Optional(DisplayName), status: Type.Optional(Status) }),
@@ -225,6 +289,10 @@ export const API_INPUTS = {
     alwaysRelayCalls: Type.Optional(Type.Boolean()),
     notificationPreviews: Type.Optional(Type.Boolean()),
     theme: Type.Optional(Type.Union([Type.Literal('dark'), Type.Literal('light')])),
+    /** Replaces the whole map (Settings.directCalls). */
+    directCalls: Type.Optional(
+      Type.Record(Id, Type.Boolean(), { maxProperties: 1000, additionalProperties: false }),
+    ),
   }),
 
   listServers: Empty,
@@ -297,6 +365,8 @@ export interface ApiOutputs {
   changePassword: null
   deleteAccount: AuthState
   touch: null
+  getBackendOptions: BackendOptions
+  checkBackend: BackendCheck
   getProfile: Profile
   updateProfile: Profile
   getSettings: Settings

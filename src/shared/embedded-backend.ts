@@ -1,7 +1,8 @@
 // The embedded backend runs in a process of its own (src/server/embedded.ts); its host's
 // supervisor (src/core/backend-process.ts) starts it with the environment below and the two
 // exchange these messages over the process's IPC channel (Node's `process.send` or Electron's
-// `parentPort`).
+// `parentPort`). The per-launch secret travels only over that channel: a command line or an
+// environment is readable by other processes of the same user (/proc on Linux).
 
 /** The environment the backend's process is started with. */
 export const EMBEDDED_BACKEND_ENV = {
@@ -16,10 +17,26 @@ export type EmbeddedBackendReport =
   | { readonly type: 'listening'; readonly url: string; readonly port: number }
   | { readonly type: 'failed'; readonly message: string }
 
-/** From the host to the backend: finish what is in flight, close the store, exit. */
-export interface EmbeddedBackendCommand {
-  readonly type: 'stop'
+/**
+ * The header every request and WebSocket upgrade to the embedded backend carries: the secret
+ * its host made for this launch, so no other program on the machine (nor a web page reaching
+ * 127.0.0.1 through DNS rebinding) can use it.
+ */
+export const EMBEDDED_SECRET_HEADER = 'x-paracord-embedded-secret'
+
+/** 32 random bytes in base64url. */
+const SECRET_PATTERN = /^[A-Za-z0-9_-]{43}$/
+
+export function isEmbeddedSecret(value: unknown): value is string {
+  return typeof value === 'string' && SECRET_PATTERN.test(value)
 }
+
+/**
+ * From the host to the backend: `start` (sent once, at launch) hands it the secret to require;
+ * `stop` asks it to finish what is in flight, close the store and exit.
+ */
+export type EmbeddedBackendCommand =
+  { readonly type: 'start'; readonly secret: string } | { readonly type: 'stop' }
 
 export function parseEmbeddedBackendReport(value: unknown): EmbeddedBackendReport | null {
   if (typeof value !== 'object' || value === null) return null
@@ -41,8 +58,12 @@ export function parseEmbeddedBackendReport(value: unknown): EmbeddedBackendRepor
   return null
 }
 
-export function isEmbeddedBackendCommand(value: unknown): value is EmbeddedBackendCommand {
-  return (
-    typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'stop'
-  )
+export function parseEmbeddedBackendCommand(value: unknown): EmbeddedBackendCommand | null {
+  if (typeof value !== 'object' || value === null) return null
+  const message = value as Record<string, unknown>
+  if (message.type === 'start' && isEmbeddedSecret(message.secret)) {
+    return { type: 'start', secret: message.secret }
+  }
+  if (message.type === 'stop') return { type: 'stop' }
+  return null
 }

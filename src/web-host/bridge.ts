@@ -32,6 +32,8 @@ export interface BridgeOptions {
   /** http://127.0.0.1:PORT: the only Origin (and, without the scheme, the only Host) accepted. */
   readonly origin: () => string
   readonly onInternalError?: (method: string, error: unknown) => void
+  /** The number of pages served changed (one opened or closed). */
+  readonly onServedChanged?: (served: number) => void
 }
 
 export interface Bridge {
@@ -63,8 +65,12 @@ export function createBridge(options: BridgeOptions): Bridge {
 
   const serve = (socket: WebSocket) => {
     served.add(socket)
+    options.onServedChanged?.(served.size)
     let inFlight = 0
-    socket.on('close', () => served.delete(socket))
+    socket.on('close', () => {
+      served.delete(socket)
+      options.onServedChanged?.(served.size)
+    })
     socket.on('message', (data, isBinary) => {
       const parsed = parseBridgeFrame(toBuffer(data), isBinary)
       if (!parsed.ok) return reply(socket, failureReply(parsed.id, parsed.error))

@@ -111,6 +111,20 @@ export function createFakeParacordApi(): FakeParacordApi {
 
   const methods: SyncMethods = {
     getAuthState: () => authState(),
+    // One machine, its own server: there is nothing else to choose here.
+    getBackendOptions: () => ({
+      thisComputer: true,
+      suggested: { kind: 'this_computer' },
+      accounts: [...accounts.values()].map((account) => ({
+        name: account.name,
+        backend: { kind: 'this_computer' },
+        current: account === current,
+      })),
+    }),
+    checkBackend: ({ backend }) =>
+      backend.kind === 'this_computer'
+        ? { ok: true, backend }
+        : { ok: false, problem: 'unreachable', message: `Nothing answers at ${backend.url}.` },
     register: ({ name, password }) => {
       if (accounts.has(name)) throw new ParacordError('name_taken', `The name ${name} is taken.`)
       const userId = newId()

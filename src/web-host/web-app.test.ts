@@ -5,7 +5,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { EmbeddedBackendAccess } from '../core/net/embedded-access'
 import { startServer, type RunningServer } from '../server'
+import { EMBEDDED_SECRET_HEADER } from '../shared/embedded-backend'
 import { createFakeParacordApi, type FakeParacordApi } from './test-api'
 import { makeRendererDir, openServed, rawRequest } from './test-host'
 import { startWebApp, type CoreFactory, type RunningWebApp } from './web-app'
@@ -39,9 +41,13 @@ function recordingFactory() {
   return { made, factory }
 }
 
-const healthy = async (url: string) => {
+/** GET /healthz, with the embedded backend's secret when one is given. */
+const healthy = async (url: string, access?: EmbeddedBackendAccess | null) => {
   try {
-    return (await fetch(`${url}/healthz`)).ok
+    const headers: Record<string, string> = access
+      ? { [EMBEDDED_SECRET_HEADER]: access.secret }
+      : {}
+    return (await fetch(`${url}/healthz`, { headers })).ok
   } catch {
     return false
   }
@@ -62,8 +68,13 @@ describe('startWebApp', () => {
     expect(app.embeddedServer).not.toBeNull()
     expect(app.serverUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(existsSync(join(dataDir, 'server.db'))).toBe(true)
-    expect(await healthy(app.serverUrl)).toBe(true)
-    expect(made.map((m) => m.options)).toEqual([{ dataDir, serverUrl: app.serverUrl }])
+    const access = app.embeddedServer!.access
+    // Only the core started here holds the secret the local server requires.
+    expect(await healthy(app.serverUrl)).toBe(false)
+    expect(await healthy(app.serverUrl, access)).toBe(true)
+    expect(made.map((m) => m.options)).toEqual([
+      { dataDir, serverUrl: app.serverUrl, embeddedBackend: access },
+    ])
 
     const socket = await openServed(app.host)
     expect((await socket.call('getAuthState', {})).result).toMatchObject({ ok: true })
@@ -71,7 +82,7 @@ describe('startWebApp', () => {
     await app.close()
     expect((await socket.closed).code).toBe(1001)
     expect(made[0]?.closed).toBe(true)
-    expect(await healthy(app.serverUrl)).toBe(false)
+    expect(await healthy(app.serverUrl, access)).toBe(false)
     await expect(rawRequest(app.host.port, '/')).rejects.toThrow()
     await app.close()
   })
@@ -95,6 +106,7 @@ describe('startWebApp', () => {
       apps.push(app)
       expect(app.embeddedServer).toBeNull()
       expect(made[0]?.options.serverUrl).toBe(server.url)
+      expect(made[0]?.options.embeddedBackend).toBeNull()
       expect(existsSync(join(dataDir, 'bob', 'server.db'))).toBe(false)
       await app.close()
       expect(await healthy(server.url)).toBe(true)
@@ -106,8 +118,10 @@ describe('startWebApp', () => {
   it('stops what it started when the core cannot start', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'paracord-webapp-'))
     let serverUrl = ''
+    let access: EmbeddedBackendAccess | null = null
     const failing: CoreFactory = (options) => {
       serverUrl = options.serverUrl
+      access = options.embeddedBackend
       return Promise.reject(new Error('the cache is locked by another process'))
     }
     await expect(
@@ -120,7 +134,8 @@ describe('startWebApp', () => {
       }),
     ).rejects.toThrow(/locked by another process/)
     expect(serverUrl).not.toBe('')
-    expect(await healthy(serverUrl)).toBe(false)
+    expect(access).not.toBeNull()
+    expect(await healthy(serverUrl, access)).toBe(false)
   })
 
   it('refuses a renderer folder that does not exist, and cleans up', async () => {

@@ -1,5 +1,7 @@
 // The web host: the built renderer and the bridge on 127.0.0.1 behind a per-run token. It
 // serves whatever ParacordApi it is given; web-app.ts gives it the real client core.
+// Whoever holds the link drives the core, unlocked if it is: so once no page has been open for
+// a while the host locks it, and the next page to open asks for the password.
 import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -19,7 +21,11 @@ export interface WebHostConfig {
   /** 0 picks a free port. */
   readonly port?: number
   readonly onInternalError?: (method: string, error: unknown) => void
+  /** How long the account stays unlocked with no page open (default 30 s: a reload fits). */
+  readonly lockAfterLastPageMs?: number
 }
+
+export const DEFAULT_LOCK_AFTER_LAST_PAGE_MS = 30_000
 
 export interface RunningWebHost {
   /** http://127.0.0.1:PORT — the only origin the bridge accepts. */
@@ -44,12 +50,30 @@ export async function startWebHost(config: WebHostConfig): Promise<RunningWebHos
   let origin = ''
   let headers: Record<string, string> = {}
 
+  const onInternalError =
+    config.onInternalError ?? ((method, error) => console.error(`api ${method} failed:`, error))
+  let lockTimer: ReturnType<typeof setTimeout> | null = null
+  let stopped = false
+  const stopLockTimer = () => {
+    if (lockTimer) clearTimeout(lockTimer)
+    lockTimer = null
+  }
+  const pagesChanged = (served: number) => {
+    stopLockTimer()
+    if (served > 0 || stopped) return
+    lockTimer = setTimeout(() => {
+      lockTimer = null
+      config.api.lock({}).catch((error: unknown) => onInternalError('lock', error))
+    }, config.lockAfterLastPageMs ?? DEFAULT_LOCK_AFTER_LAST_PAGE_MS)
+    lockTimer.unref()
+  }
+
   const bridge = createBridge({
     api: config.api,
     token,
     origin: () => origin,
-    onInternalError:
-      config.onInternalError ?? ((method, error) => console.error(`api ${method} failed:`, error)),
+    onInternalError,
+    onServedChanged: pagesChanged,
   })
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
@@ -96,7 +120,9 @@ export async function startWebHost(config: WebHostConfig): Promise<RunningWebHos
     },
     close: () =>
       (closing ??= (async () => {
+        stopped = true
         await bridge.close()
+        stopLockTimer()
         await new Promise<void>((resolve) => {
           server.close(() => resolve())
           server.closeAllConnections()

@@ -114,7 +114,10 @@ describe('register, lock and unlock', () => {
     const restarted = device(backend.url, first.dataDir)
     expect(restarted.account.authState()).toMatchObject({ status: 'locked', name })
     expect(restarted.account.profiles.list().map((p) => p.name)).toEqual([name])
-    expect(restarted.account.profiles.findByName(name)?.serverUrl).toBe(backend.url)
+    expect(restarted.account.profiles.findByName(name)?.server).toEqual({
+      kind: 'address',
+      url: backend.url,
+    })
     await restarted.account.unlock(TEST_PASSWORD)
     expect(restarted.account.authState().status).toBe('unlocked')
   })

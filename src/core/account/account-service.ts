@@ -3,7 +3,13 @@
 // from the password at unlock and lives only in the UnlockedSession, which lock() wipes.
 import { mlsSuite } from '../mls/suite'
 import { existsSync, rmSync } from 'node:fs'
-import { ParacordError, type AuthState } from '../../shared/api'
+import {
+  ParacordError,
+  type AuthState,
+  type BackendCheck,
+  type BackendChoice,
+  type BackendOptions,
+} from '../../shared/api'
 import { fromBase64Url, toBase64Url, utf8 } from '../../shared/encoding'
 import {
   DEFAULT_KDF,
@@ -33,10 +39,21 @@ import {
   type LoginSecrets,
 } from '../crypto'
 import { ServerUnreachableError } from '../net/errors'
+import type { EmbeddedBackendAccess } from '../net/embedded-access'
 import { StoreClient } from '../net/http-client'
 import type { UnlockedSession } from '../session'
 import { DEFAULT_SETTINGS, type VaultData } from '../vault-model'
 import { AutoLock } from './auto-lock'
+import {
+  THIS_COMPUTER,
+  backendName,
+  backendOfProfile,
+  checkBackend,
+  locateBackend,
+  sameBackend,
+  toBackendCheck,
+  type UsableBackend,
+} from './backend-choice'
 import { requireStrongPassword } from './password-rule'
 import {
   WRONG_CREDENTIALS,
@@ -62,8 +79,13 @@ import {
 export interface AccountServiceOptions {
   /** The app's data folder; profiles live in `<dataDir>/profiles/`. */
   readonly dataDir: string
-  /** The backend new accounts register on and log in to (a known account keeps its own). */
+  /**
+   * The server the host was started with: where register and login go when the caller names
+   * none. `embeddedBackend`'s URL means this computer. A known account keeps its own server.
+   */
   readonly serverUrl: string
+  /** The embedded backend the host started, if any: requests to it carry its secret. */
+  readonly embeddedBackend?: EmbeddedBackendAccess | null
   /** Argon2id parameters for new accounts and password changes. */
   readonly kdf?: KdfParams
   readonly now?: () => number
@@ -143,13 +165,45 @@ export class AccountService {
     return this.background
   }
 
+  // --- servers -----------------------------------------------------------------------------
+
+  /** What the sign-in screens offer, and which account on this device lives where. */
+  backendOptions(): BackendOptions {
+    const current = this.session?.handle ?? this.profiles.lastAccountHandle()
+    return {
+      thisComputer: this.thisComputer !== null,
+      suggested: this.suggestedBackend(),
+      accounts: this.profiles.list().map((profile) => ({
+        name: profile.name,
+        backend: backendOfProfile(profile, this.thisComputer),
+        current: profile.handle === current,
+      })),
+    }
+  }
+
+  /** Whether `backend` can be used, as register and login will check it. */
+  async checkBackend(backend: BackendChoice): Promise<BackendCheck> {
+    return toBackendCheck(
+      await checkBackend(backend, {
+        thisComputer: this.thisComputer,
+        timeoutMs: this.options.requestTimeoutMs,
+      }),
+    )
+  }
+
   // --- register, login, unlock ------------------------------------------------------------
 
-  async register(name: string, password: string): Promise<UnlockedSession> {
+  /** `backend`: where the account will live; the host's server when absent. */
+  async register(
+    name: string,
+    password: string,
+    backend?: BackendChoice,
+  ): Promise<UnlockedSession> {
     await Promise.all([loadSodium(), mlsSuite()])
     const normalised = requireLoginName(name)
     await requireStrongPassword(password, normalised)
     const handle = loginHandle(normalised)
+    const target = await this.usableBackend(backend, handle, normalised)
     // 1. Fresh salt, password-derived secrets, a new identity and cache key.
     const salt = await newSalt()
     const secrets = await deriveLoginSecrets(password, salt, this.kdf)
@@ -173,7 +227,7 @@ export class AccountService {
         { handle, version: 1, ownerKey: loginPublicKey, body },
         secrets.loginKeys.privateKey,
       )
-      const client = this.newClient(this.serverUrl)
+      const client = this.newClient(target.url)
       try {
         await client.register({
           handle,
@@ -196,13 +250,14 @@ export class AccountService {
         handle,
         accountId: login.accountId,
         userId: identity.userId,
-        serverUrl: this.serverUrl,
+        server: target.backend,
         salt: toBase64Url(salt),
         kdf: { ...this.kdf },
         vault: login.vault,
       }
       const session = await this.startSession({
         profile,
+        serverUrl: target.url,
         secrets,
         vault,
         identity,
@@ -226,11 +281,13 @@ export class AccountService {
     }
   }
 
-  async login(name: string, password: string): Promise<UnlockedSession> {
+  /** `backend`: where the account lives; the host's server when absent. */
+  async login(name: string, password: string, backend?: BackendChoice): Promise<UnlockedSession> {
     await Promise.all([loadSodium(), mlsSuite()])
     const normalised = requireLoginName(name)
     const handle = loginHandle(normalised)
-    const client = this.newClient(this.serverUrl)
+    const target = await this.usableBackend(backend, handle, normalised)
+    const client = this.newClient(target.url)
     let secrets: LoginSecrets | null = null
     let handedOver = false
     try {
@@ -280,13 +337,14 @@ export class AccountService {
         handle,
         accountId: login.accountId,
         userId: vault.userId,
-        serverUrl: this.serverUrl,
+        server: target.backend,
         salt,
         kdf,
         vault: login.vault,
       }
       const session = await this.startSession({
         profile,
+        serverUrl: target.url,
         secrets,
         vault,
         identity,
@@ -313,7 +371,9 @@ export class AccountService {
     const profile = this.profiles.lastAccount()
     if (profile === null) throw new ParacordError('unknown_account', 'No account on this device')
     // The server refused this device's key earlier (password changed elsewhere): sign in anew.
-    if (profile.signInRequired) return this.login(profile.name, password)
+    if (profile.signInRequired)
+      return this.login(profile.name, password, backendOfProfile(profile, this.thisComputer))
+    const target = this.storedBackend(profile)
     const secrets = await deriveLoginSecrets(password, fromBase64Url(profile.salt), profile.kdf)
     let handedOver = false
     try {
@@ -332,9 +392,10 @@ export class AccountService {
       }
       const identity = importIdentity(vault.identity)
       const cacheKey = fromBase64Url(vault.cacheKey)
-      const client = this.newClient(profile.serverUrl)
+      const client = this.newClient(target.url)
       const session = await this.startSession({
-        profile,
+        profile: withBackend(profile, target.backend),
+        serverUrl: target.url,
         secrets,
         vault,
         identity,
@@ -542,6 +603,8 @@ export class AccountService {
 
   private async startSession(parts: {
     profile: StoredProfile
+    /** Where the session's requests and live connection go (see backend-choice.ts). */
+    serverUrl: string
     secrets: LoginSecrets
     vault: VaultData
     identity: Identity
@@ -556,6 +619,7 @@ export class AccountService {
     // 2. The profile first, so a crash after this still leaves an account that unlocks.
     this.profiles.write(parts.profile)
     this.profiles.setLastAccount(parts.profile.handle)
+    if (parts.profile.server !== undefined) this.profiles.setLastBackend(parts.profile.server)
     // 3. The cache, sealed with the vault's cache key.
     const cache = await this.openCacheOrRebuild(
       this.profiles.cachePathOf(parts.profile.handle),
@@ -669,8 +733,80 @@ export class AccountService {
     }
   }
 
+  /** This run's own server, when the host started one. */
+  private get thisComputer() {
+    return this.options.embeddedBackend ?? null
+  }
+
+  /** The server the host was started with, where register and login go by default. */
+  private hostBackend(): BackendChoice {
+    return this.thisComputer !== null && this.serverUrl === this.thisComputer.url
+      ? THIS_COMPUTER
+      : { kind: 'address', url: this.serverUrl }
+  }
+
+  /**
+   * What the sign-in screens start with: a server the host was started with; else the one
+   * used last on this device (still on offer); else this computer.
+   */
+  private suggestedBackend(): BackendChoice {
+    const host = this.hostBackend()
+    if (host.kind === 'address') return host
+    const last = this.profiles.lastBackend()
+    return last !== null && locateBackend(last, this.thisComputer).ok ? last : host
+  }
+
+  /**
+   * Before a name goes to a server: the server checked (backend-choice.ts), and not another
+   * server than the one this device keeps the same name's account on (whose local data a new
+   * profile would replace).
+   */
+  private async usableBackend(
+    choice: BackendChoice | undefined,
+    handle: string,
+    name: string,
+  ): Promise<UsableBackend> {
+    const verdict = await checkBackend(choice ?? this.hostBackend(), {
+      thisComputer: this.thisComputer,
+      timeoutMs: this.options.requestTimeoutMs,
+    })
+    if (!verdict.ok)
+      throw new ParacordError(
+        verdict.problem === 'unreachable' ? 'server_unreachable' : 'server_unsuitable',
+        verdict.message,
+      )
+    const existing = this.readProfileQuietly(handle)
+    const kept = existing === null ? null : backendOfProfile(existing, this.thisComputer)
+    if (kept !== null && !sameBackend(kept, verdict.backend))
+      throw new ParacordError(
+        'server_unsuitable',
+        `This device keeps the account ${name} on ${backendName(kept)}. To use ${name} on ${backendName(verdict.backend)}, first log out of it here.`,
+      )
+    return verdict
+  }
+
+  /**
+   * Where a stored account's requests go, for unlock and everything after it: its own server,
+   * with "this computer" meaning this run's server whatever port an earlier run had.
+   */
+  private storedBackend(profile: StoredProfile): UsableBackend {
+    const backend = backendOfProfile(profile, this.thisComputer)
+    const located = locateBackend(backend, this.thisComputer)
+    if (located.ok) return located
+    throw new ParacordError(
+      located.problem === 'unavailable' ? 'server_unreachable' : 'server_unsuitable',
+      located.problem === 'unavailable'
+        ? `The account ${profile.name} lives on this computer’s own server, which paracord does not run when started for another server. Start paracord without a server address to use it.`
+        : located.message,
+    )
+  }
+
   private newClient(baseUrl: string): StoreClient {
-    return new StoreClient({ baseUrl, timeoutMs: this.options.requestTimeoutMs })
+    return new StoreClient({
+      baseUrl,
+      timeoutMs: this.options.requestTimeoutMs,
+      embeddedBackend: this.options.embeddedBackend,
+    })
   }
 
   private changed(): AuthState {
@@ -744,6 +880,12 @@ async function publishIdentity(client: StoreClient, identity: Identity): Promise
   } catch (error) {
     if (!isApiError(error, 'already_exists')) throw error
   }
+}
+
+/** The profile naming its server as the picker does (a profile from before it named a URL). */
+function withBackend(profile: StoredProfile, backend: BackendChoice): StoredProfile {
+  const { serverUrl: _replaced, ...rest } = profile
+  return { ...rest, server: backend }
 }
 
 const sameKdf = (a: KdfParams, b: KdfParams): boolean =>

@@ -1,5 +1,6 @@
 // Turning what the network and crypto layers throw into the ParacordError codes the UI knows.
 import { ParacordError } from '../../shared/api'
+import { EMBEDDED_ACCESS_DENIED_MESSAGE } from '../net/embedded-access'
 import { ApiError, ServerUnreachableError } from '../net/errors'
 
 export const WRONG_CREDENTIALS = 'Wrong name or password'
@@ -28,6 +29,8 @@ export function toParacordError(error: unknown, what: string): ParacordError {
       return new ParacordError('rate_limited', 'Too many requests: try again in a minute')
     if (error.code === 'unavailable')
       return new ParacordError('server_unreachable', 'The server is unavailable right now')
+    if (error.code === 'embedded_access_denied')
+      return new ParacordError('server_unreachable', EMBEDDED_ACCESS_DENIED_MESSAGE)
     if (error.code === 'forbidden' || error.code === 'invalid_signature')
       return new ParacordError('forbidden', `${what}: the server refused (${error.message})`)
     if (error.code === 'not_found') return new ParacordError('not_found', `${what}: not found`)

@@ -92,6 +92,29 @@ describe('ProfileStore', () => {
     expect(() => store.read('c'.repeat(43))).toThrow(ProfileFormatError)
   })
 
+  it('keeps the server a profile lives on, and refuses one that names no server', () => {
+    const dir = tempFolder('profiles')
+    const store = new ProfileStore(dir)
+    const { serverUrl: _legacy, ...alice } = profile('alice', 'a')
+    const onThisComputer: StoredProfile = { ...alice, server: { kind: 'this_computer' } }
+    store.write(onThisComputer)
+    expect(store.read(alice.handle)).toEqual(onThisComputer)
+
+    expect(() => store.write(alice)).toThrow('refusing to write a profile that names no server')
+    writeFileSync(join(store.folderOf(alice.handle), 'profile.json'), JSON.stringify(alice))
+    expect(() => store.read(alice.handle)).toThrow(/names no server/)
+  })
+
+  it('remembers the server used last, and reads a damaged note as none', () => {
+    const dir = tempFolder('profiles')
+    const store = new ProfileStore(dir)
+    expect(store.lastBackend()).toBeNull()
+    store.setLastBackend({ kind: 'address', url: 'https://chat.example.org' })
+    expect(store.lastBackend()).toEqual({ kind: 'address', url: 'https://chat.example.org' })
+    writeFileSync(join(dir, 'last-server.json'), '{"backend":{"kind":"elsewhere"}}')
+    expect(store.lastBackend()).toBeNull()
+  })
+
   it('treats a damaged last-account file as no last account', () => {
     const dir = tempFolder('profiles')
     const store = new ProfileStore(dir)

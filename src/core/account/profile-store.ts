@@ -2,6 +2,7 @@
 //   <dataDir>/profiles/<first 16 chars of the handle>/profile.json   who, where, salt, sealed vault
 //   <dataDir>/profiles/<...>/cache.db                                 the encrypted LocalCache
 //   <dataDir>/last-account.json                                       which profile the app opens locked
+//   <dataDir>/last-server.json                                        the server chosen last, offered next
 // The password never touches disk and the vault stays sealed: with the salt and KDF parameters
 // beside it, a known account can unlock offline, and nothing here opens without the password.
 import {
@@ -20,12 +21,14 @@ import {
 import { join } from 'node:path'
 import { Type, type Static } from 'typebox'
 import { Compile } from 'typebox/compile'
+import { BackendChoiceSchema, type BackendChoice } from '../../shared/api'
 import { Enclave, Handle, Id, KdfParams } from '../../shared/protocol'
 
 const PROFILES = 'profiles'
 const PROFILE_FILE = 'profile.json'
 const CACHE_FILE = 'cache.db'
 const LAST_ACCOUNT_FILE = 'last-account.json'
+const LAST_BACKEND_FILE = 'last-server.json'
 /** Folder names are a prefix of the handle: short, filesystem-safe, and still unique in practice. */
 const FOLDER_CHARS = 16
 
@@ -38,7 +41,10 @@ export const StoredProfile = Type.Object(
     accountId: Id,
     /** The identity's user id (public), shown while locked. */
     userId: Type.String({ pattern: '^[A-Za-z0-9_-]{22}$' }),
-    serverUrl: Type.String({ minLength: 1 }),
+    /** Where the account lives (backend-choice.ts). Every profile written now has it. */
+    server: Type.Optional(BackendChoiceSchema),
+    /** Profiles from before the server picker: the URL they were registered at, instead of `server`. */
+    serverUrl: Type.Optional(Type.String({ minLength: 1 })),
     salt: Type.String({ pattern: '^[A-Za-z0-9_-]{22}$' }),
     kdf: KdfParams,
     /**
@@ -54,8 +60,10 @@ export const StoredProfile = Type.Object(
 export type StoredProfile = Static<typeof StoredProfile>
 
 const LastAccount = Type.Object({ handle: Handle }, { additionalProperties: false })
+const LastBackend = Type.Object({ backend: BackendChoiceSchema }, { additionalProperties: false })
 const checkProfile = Compile(StoredProfile)
 const checkLastAccount = Compile(LastAccount)
+const checkLastBackend = Compile(LastBackend)
 
 export class ProfileFormatError extends Error {
   override readonly name = 'ProfileFormatError'
@@ -150,6 +158,23 @@ export class ProfileStore {
   clearLastAccount(): void {
     rmSync(join(this.dataDir, LAST_ACCOUNT_FILE), { force: true })
   }
+
+  /** The server an account was last registered on or signed in to here; kept after logout. */
+  lastBackend(): BackendChoice | null {
+    const path = join(this.dataDir, LAST_BACKEND_FILE)
+    if (!existsSync(path)) return null
+    try {
+      const value: unknown = JSON.parse(readFileSync(path, 'utf8'))
+      return checkLastBackend.Check(value) ? value.backend : null
+    } catch {
+      return null
+    }
+  }
+
+  setLastBackend(backend: BackendChoice): void {
+    mkdirSync(this.dataDir, { recursive: true, mode: 0o700 })
+    writeFileAtomic(join(this.dataDir, LAST_BACKEND_FILE), JSON.stringify({ backend }) + '\n')
+  }
 }
 
 function parseProfile(text: string, path: string): StoredProfile {
@@ -165,8 +190,12 @@ function parseProfile(text: string, path: string): StoredProfile {
       `${path}: ${first?.instancePath || '/'} ${first?.message ?? 'invalid'}`,
     )
   }
+  if (!namesServer(value)) throw new ProfileFormatError(`${path}: names no server`)
   return value
 }
+
+const namesServer = (profile: StoredProfile): boolean =>
+  profile.server !== undefined || profile.serverUrl !== undefined
 
 function requireProfile(profile: StoredProfile): void {
   if (!checkProfile.Check(profile)) {
@@ -175,6 +204,8 @@ function requireProfile(profile: StoredProfile): void {
       `refusing to write a malformed profile: ${first?.instancePath || '/'} ${first?.message ?? ''}`,
     )
   }
+  if (!namesServer(profile))
+    throw new ProfileFormatError('refusing to write a profile that names no server')
 }
 
 /** Write to a temporary file beside the target, fsync it, rename over the target, fsync the folder. */

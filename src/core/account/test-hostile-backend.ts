@@ -1,6 +1,7 @@
 // A backend that lies about the vault: an HTTP relay on 127.0.0.1 in front of the real one that,
 // once told to, answers an account's vault (GET /v1/enclaves/<handle>, and the vault in a login's
-// answer) with an enclave of its choosing, as a compromised server restoring a backup would.
+// answer) with an enclave of its choosing, as a compromised server restoring a backup would;
+// or claims another protocol version (GET /info), as a server of another release does.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Enclave } from '../../shared/protocol'
@@ -11,6 +12,8 @@ export interface HostileBackend {
   serveVault(enclave: Enclave | null): void
   /** From now on a login's answer claims this account id; null tells the truth again. */
   serveAccountId(accountId: string | null): void
+  /** From now on GET /info claims this protocol version; null tells the truth again. */
+  serveProtocolVersion(version: number | null): void
   /** How many times the forged vault was handed out. */
   readonly forgeries: number
   close(): Promise<void>
@@ -21,9 +24,13 @@ const FORWARDED_HEADERS = ['accept', 'authorization', 'content-type']
 export async function startHostileBackend(targetUrl: string): Promise<HostileBackend> {
   let forged: Enclave | null = null
   let forgedAccountId: string | null = null
+  let forgedVersion: number | null = null
   let forgeries = 0
 
   const rewrite = (method: string, path: string, text: string): string => {
+    if (forgedVersion !== null && method === 'GET' && path === '/info') {
+      text = JSON.stringify({ ...(JSON.parse(text) as object), version: forgedVersion })
+    }
     if (forgedAccountId !== null && method === 'POST' && path === '/v1/auth/login') {
       text = JSON.stringify({ ...(JSON.parse(text) as object), accountId: forgedAccountId })
     }
@@ -78,6 +85,9 @@ export async function startHostileBackend(targetUrl: string): Promise<HostileBac
     },
     serveAccountId(accountId) {
       forgedAccountId = accountId
+    },
+    serveProtocolVersion(version) {
+      forgedVersion = version
     },
     get forgeries() {
       return forgeries

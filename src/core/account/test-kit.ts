@@ -30,15 +30,19 @@ export function tempFolder(prefix: string): string {
   return folder
 }
 
-export async function startBackend(): Promise<Backend> {
+/** `store`: a database file to serve (another backend's, once it stopped); `port`: 0 for any. */
+export async function startBackend(
+  options: { readonly store?: string; readonly port?: number } = {},
+): Promise<Backend & { readonly store: string }> {
+  const store = options.store ?? join(tempFolder('store'), 'store.db')
   const server = await startServer({
-    db: `sqlite:${join(tempFolder('store'), 'store.db')}`,
-    port: 0,
+    db: `sqlite:${store}`,
+    port: options.port ?? 0,
     logLevel: 'silent',
     rateLimitPerMinute: 100_000,
   })
   backends.push(server)
-  return { url: server.url, stop: () => server.close() }
+  return { url: server.url, store, stop: () => server.close() }
 }
 
 /** A URL where nothing listens: a backend started and stopped again. */
@@ -51,7 +55,10 @@ export async function deadUrl(): Promise<string> {
 export function newDevice(
   serverUrl: string,
   dataDir = tempFolder('device'),
-  options: Pick<AccountServiceOptions, 'onBeforeLock' | 'beforeLockTimeoutMs'> = {},
+  options: Pick<
+    AccountServiceOptions,
+    'onBeforeLock' | 'beforeLockTimeoutMs' | 'embeddedBackend'
+  > = {},
 ): Device {
   const states: AuthState[] = []
   const errors: unknown[] = []

@@ -31,6 +31,8 @@ interface StoredToken {
 
 export interface UnlockedSessionInit {
   readonly profile: StoredProfile
+  /** Where the account's server answers this run (backend-choice.ts). */
+  readonly serverUrl: string
   readonly secrets: LoginSecrets
   readonly vault: VaultData
   readonly identity: Identity
@@ -62,6 +64,7 @@ export class UnlockedSessionImpl implements UnlockedSession {
   readonly handle: string
   readonly userId: string
   readonly accountId: string
+  readonly serverUrl: string
   readonly now: () => number
 
   private profile: StoredProfile
@@ -85,6 +88,7 @@ export class UnlockedSessionImpl implements UnlockedSession {
     this.name = init.profile.name
     this.handle = init.profile.handle
     this.accountId = init.profile.accountId
+    this.serverUrl = init.serverUrl
     this.userId = init.vault.userId
     this.now = init.now
     this.secrets = init.secrets

@@ -8,7 +8,12 @@ export interface BackoffPolicy {
   readonly capMs: number
 }
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 500, capMs: 30_000 }
+/**
+ * Capped at 2 s: a message queued during an outage must leave within about 3 s of the backend
+ * answering again, and a refused connection costs the server next to nothing. Full jitter still
+ * spreads a restart's reconnections over those 2 s.
+ */
+export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 500, capMs: 2_000 }
 
 /** The ceiling of the delay before retry number `attempt` (0 for the first retry). */
 export function backoffCeiling(attempt: number, policy: BackoffPolicy = DEFAULT_BACKOFF): number {

@@ -31,6 +31,8 @@ export class ApiError extends NetError {
     message: string,
     /** With version_conflict: the version the server holds now. */
     readonly currentVersion?: number,
+    /** With rate_limited or unavailable: how long the server asked to wait (Retry-After). */
+    readonly retryAfterMs?: number,
   ) {
     super(message)
   }

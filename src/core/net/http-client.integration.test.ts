@@ -327,3 +327,32 @@ describe('a server that went away', () => {
     expect(error).toMatchObject({ reason: 'refused' })
   })
 })
+
+describe('a server that asks to slow down', () => {
+  it('tells how long it asked to wait (Retry-After) with rate_limited', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'paracord-net-'))
+    const strict = await startServer({
+      db: `sqlite:${join(scratch, 's.db')}`,
+      port: 0,
+      logLevel: 'silent',
+      rateLimitPerMinute: 3,
+    })
+    try {
+      const limited = new StoreClient({ baseUrl: strict.url })
+      await signUp(limited)
+      // Signed in, 3 calls a minute: this server has no relay, so the first 3 are unavailable.
+      const errors: unknown[] = []
+      for (let i = 0; i < 4; i++) errors.push(await failure(limited.turnCredentials()))
+      expect(errors.slice(0, 3)).toMatchObject(Array(3).fill({ code: 'unavailable' }))
+      const error = errors[3]
+      expect(error).toBeInstanceOf(ApiError)
+      expect(error).toMatchObject({ code: 'rate_limited', status: 429 })
+      const wait = (error as ApiError).retryAfterMs
+      expect(wait).toBeGreaterThan(0)
+      expect(wait).toBeLessThanOrEqual(60_000)
+    } finally {
+      await strict.close()
+      rmSync(scratch, { recursive: true, force: true })
+    }
+  })
+})

@@ -110,6 +110,27 @@ describe('StoreClient: refusals', () => {
     expect(error).toMatchObject({ code: 'unavailable', status: 503 })
   })
 
+  it('carries the wait a refusal asks for (Retry-After), and none for a header it cannot read', async () => {
+    const refuse =
+      (status: number, retryAfter: string): Handler =>
+      (_req, res) => {
+        res.writeHead(status, { 'content-type': 'text/plain', 'retry-after': retryAfter })
+        res.end('busy')
+      }
+    const waitOf = async (handler: Handler) => {
+      const { url } = await serve(handler)
+      const error = await new StoreClient({ baseUrl: url }).health().catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(ApiError)
+      return (error as ApiError).retryAfterMs
+    }
+    expect(await waitOf(refuse(429, '7'))).toBe(7000)
+    expect(await waitOf(refuse(503, '2'))).toBe(2000)
+    const inTwoMinutes = new Date(Date.now() + 120_000).toUTCString()
+    expect(await waitOf(refuse(429, inTwoMinutes))).toBeGreaterThan(110_000)
+    expect(await waitOf(refuse(429, 'later'))).toBeUndefined()
+    expect(await waitOf(refuse(429, '-1'))).toBeUndefined()
+  })
+
   it('treats an error body with an unknown code and an odd status as a protocol error', async () => {
     const { url } = await serve(json(418, { error: 'teapot', message: 'short and stout' }))
     const error = await new StoreClient({ baseUrl: url }).getSalt(handle).catch((e: unknown) => e)

@@ -23,6 +23,7 @@ import {
   RegisterRequest,
   RegisterResponse,
   SaltResponse,
+  ServerInfo,
   ShardPostRequest,
   ShardPostResponse,
   StreamCreateRequest,
@@ -39,6 +40,8 @@ import {
   ServerUnreachableError,
   type UnreachableReason,
 } from './errors'
+import { embeddedAccessHeaders, type EmbeddedBackendAccess } from './embedded-access'
+import { parseRetryAfter } from './retry-after'
 import { insecureUrlProblem } from './server-url'
 
 export interface StoreClientOptions {
@@ -50,6 +53,8 @@ export interface StoreClientOptions {
   readonly timeoutMs?: number
   /** Largest response body read; a fetch page of 500 full shards is about 44 MB. */
   readonly maxResponseBytes?: number
+  /** The host's embedded backend: when `baseUrl` is it, every request carries its secret. */
+  readonly embeddedBackend?: EmbeddedBackendAccess | null
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000
@@ -89,6 +94,7 @@ const check = {
   fetchRequest: compile(FetchRequest),
   fetchResponse: compile(FetchResponse),
   turnCredentials: compile(TurnCredentials),
+  serverInfo: compile(ServerInfo),
 }
 
 /** When an error body is not the protocol's, statuses a proxy in front may answer still mean something. */
@@ -116,12 +122,15 @@ export class StoreClient {
   private readonly baseUrl: URL
   private readonly timeoutMs: number
   private readonly maxResponseBytes: number
+  /** Sent with every request: the embedded backend's secret, when it is the server. */
+  private readonly accessHeaders: Readonly<Record<string, string>>
   private sessionToken: string | null
 
   constructor(options: StoreClientOptions) {
     this.baseUrl = parseBaseUrl(options.baseUrl)
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
+    this.accessHeaders = embeddedAccessHeaders(options.embeddedBackend, this.baseUrl)
     this.sessionToken = options.token ?? null
   }
 
@@ -357,6 +366,11 @@ export class StoreClient {
     })
   }
 
+  /** Which protocol the server speaks, and its version (GET /info). */
+  async info(): Promise<ServerInfo> {
+    return this.call({ method: 'GET', path: '/info', auth: false, response: check.serverInfo })
+  }
+
   /** Resolves when the server answers its health check; throws like any other call otherwise. */
   async health(): Promise<void> {
     await this.call({ method: 'GET', path: '/healthz', auth: false, response: check.ok })
@@ -367,7 +381,7 @@ export class StoreClient {
   private async call<T>(call: Call<T>): Promise<T> {
     // 1. Build the request; an authenticated route without a token is refused here.
     const url = new URL(this.baseUrl.pathname.replace(/\/$/, '') + call.path, this.baseUrl)
-    const headers: Record<string, string> = { accept: 'application/json' }
+    const headers: Record<string, string> = { ...this.accessHeaders, accept: 'application/json' }
     if (call.auth) {
       if (this.sessionToken === null)
         throw new ApiError('unauthorized', 401, 'not signed in: no session token')
@@ -379,6 +393,7 @@ export class StoreClient {
     const signal = AbortSignal.timeout(this.timeoutMs)
     let status: number
     let text: string
+    let retryAfter: string | null
     try {
       const response = await fetch(url, {
         method: call.method,
@@ -388,6 +403,7 @@ export class StoreClient {
         redirect: 'error',
       })
       status = response.status
+      retryAfter = response.headers.get('retry-after')
       text = await readCapped(response, this.maxResponseBytes)
     } catch (error) {
       throw toNetworkError(error, url.href)
@@ -396,7 +412,7 @@ export class StoreClient {
     // 3. Parse and check the answer against the protocol.
     if (status >= 200 && status < 300)
       return requireResponse(call.response, parseJson(text, status), status)
-    throw toApiError(parseJsonOrUndefined(text), status)
+    throw toApiError(parseJsonOrUndefined(text), status, parseRetryAfter(retryAfter, Date.now()))
   }
 }
 
@@ -462,11 +478,16 @@ function parseJsonOrUndefined(text: string): unknown {
   }
 }
 
-function toApiError(json: unknown, status: number): ApiError | ProtocolError {
+function toApiError(
+  json: unknown,
+  status: number,
+  retryAfterMs: number | null,
+): ApiError | ProtocolError {
+  const wait = retryAfterMs ?? undefined
   if (check.error.Check(json))
-    return new ApiError(json.error, status, json.message, json.currentVersion)
+    return new ApiError(json.error, status, json.message, json.currentVersion, wait)
   const code = CODE_BY_STATUS[status]
-  if (code) return new ApiError(code, status, `HTTP ${status}`)
+  if (code) return new ApiError(code, status, `HTTP ${status}`, undefined, wait)
   return new ProtocolError(status, `HTTP ${status} without a protocol error body`)
 }
 

@@ -15,6 +15,7 @@ import {
   type Shard,
 } from '../../shared/protocol'
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from './backoff'
+import { embeddedAccessHeaders, type EmbeddedBackendAccess } from './embedded-access'
 import { InvalidRequestError } from './errors'
 import { insecureUrlProblem } from './server-url'
 import { TypedEmitter } from './typed-emitter'
@@ -68,6 +69,8 @@ export interface LiveConnectionOptions {
   readonly handshakeTimeoutMs?: number
   /** Receives what an event listener throws. */
   readonly onListenerError?: (error: unknown) => void
+  /** The host's embedded backend: an upgrade to it carries its secret. */
+  readonly embeddedBackend?: EmbeddedBackendAccess | null
 }
 
 const NODE_TIMERS: Timers = {
@@ -100,6 +103,7 @@ export class LiveConnection extends TypedEmitter<LiveEvents> {
   private readonly pingIntervalMs: number
   private readonly pongTimeoutMs: number
   private readonly handshakeTimeoutMs: number
+  private readonly embeddedBackend: EmbeddedBackendAccess | null
 
   private readonly wanted = new Map<string, WantedStream>()
   private url: string | null = null
@@ -130,6 +134,7 @@ export class LiveConnection extends TypedEmitter<LiveEvents> {
     this.pingIntervalMs = options.pingIntervalMs ?? 20_000
     this.pongTimeoutMs = options.pongTimeoutMs ?? 10_000
     this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000
+    this.embeddedBackend = options.embeddedBackend ?? null
   }
 
   get state(): LiveState {
@@ -229,7 +234,10 @@ export class LiveConnection extends TypedEmitter<LiveEvents> {
     if (url === null || this.stopped) return
     const generation = ++this.generation
     this.setState({ status: 'connecting', attempt: this.attempt })
-    const socket = new WebSocket(url, { maxPayload: MAX_INCOMING_FRAME_BYTES })
+    const socket = new WebSocket(url, {
+      maxPayload: MAX_INCOMING_FRAME_BYTES,
+      headers: embeddedAccessHeaders(this.embeddedBackend, url),
+    })
     this.socket = socket
     // Connecting and authenticating share one deadline; pings take over once online.
     this.armDeadline(this.handshakeTimeoutMs, 'no ready frame from the server in time')

@@ -1,5 +1,6 @@
 // Failures of the servers, messages and sync services as the API's ParacordError codes.
 import { ParacordError } from '../../shared/api'
+import { EMBEDDED_ACCESS_DENIED_MESSAGE } from '../net/embedded-access'
 import { ApiError, ServerUnreachableError } from '../net/errors'
 
 export function forbidden(message: string): ParacordError {
@@ -41,6 +42,8 @@ export function toParacordError(error: unknown): ParacordError {
         return new ParacordError('conflict', error.message)
       case 'rate_limited':
         return new ParacordError('rate_limited', 'Too many requests; try again in a moment.')
+      case 'embedded_access_denied':
+        return new ParacordError('server_unreachable', EMBEDDED_ACCESS_DENIED_MESSAGE)
       default:
         return new ParacordError('internal', `The server refused: ${error.message}`)
     }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { API_EVENTS, type ApiEventName, type ApiEvents } from '../../shared/api'
 import { startServer, type RunningServer } from '../../server'
+import type { ServerConfig } from '../../server/config'
 import { AccountService } from '../account'
 import { TEST_PASSWORD } from '../account/test-passwords'
 import { TEST_KDF } from '../crypto/test-kdf'
@@ -28,10 +29,14 @@ export interface Backend {
   dispose(): Promise<void>
 }
 
-export async function startBackend(prefix = 'paracord-core-'): Promise<Backend> {
+/** `config`: server settings other than the test defaults (e.g. the real rate limits). */
+export async function startBackend(
+  prefix = 'paracord-core-',
+  config: Partial<ServerConfig> = {},
+): Promise<Backend> {
   const dir = mkdtempSync(join(tmpdir(), prefix))
   const db = `sqlite:${join(dir, 'store.db')}`
-  const options = { db, logLevel: 'silent' as const, rateLimitPerMinute: 100_000 }
+  const options = { db, logLevel: 'silent' as const, rateLimitPerMinute: 100_000, ...config }
   let server: RunningServer | null = await startServer({ ...options, port: 0 })
   const port = server.port
   const url = server.url
@@ -70,7 +75,7 @@ export async function newUser(
   backend: Backend,
   name: string,
   start = true,
-  extra: Pick<ServerCoreOptions, 'voice'> = {},
+  extra: Pick<ServerCoreOptions, 'voice' | 'live'> = {},
 ): Promise<TestUser> {
   const errors: unknown[] = []
   let core: ServerCore | null = null

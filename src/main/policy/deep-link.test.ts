@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { deepLinkFromArgv, parseDeepLink, PendingDeepLinks } from './deep-link'
+import {
+  DeepLinkInbox,
+  deepLinkFromArgv,
+  inviteConfirmDialog,
+  parseDeepLink,
+  PendingDeepLinks,
+} from './deep-link'
 
 const CODE = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcd'
 const LINK = `paracord://invite/${CODE}`
@@ -66,5 +72,45 @@ describe('PendingDeepLinks', () => {
     pending.offer(link(3))
     expect(pending.takeAll()).toEqual([link(2), link(3)])
     expect(pending.takeAll()).toEqual([])
+  })
+})
+
+describe('DeepLinkInbox', () => {
+  it('keeps links that arrive before the flow connects, then passes the rest straight on', () => {
+    const inbox = new DeepLinkInbox()
+    const second = parseDeepLink(`paracord://invite/${'B'.repeat(43)}`)
+    inbox.offer(parseDeepLink(LINK))
+    inbox.offer(null)
+    inbox.offer(parseDeepLink(LINK))
+    const delivered: string[] = []
+    inbox.connect((link) => delivered.push(link.link))
+    expect(delivered).toEqual([LINK])
+    inbox.offer(second)
+    expect(delivered).toEqual([LINK, second?.link])
+  })
+})
+
+describe('inviteConfirmDialog', () => {
+  const link = parseDeepLink(LINK)!
+
+  it('defaults to Cancel, which is also the Escape answer', () => {
+    const dialog = inviteConfirmDialog(link, { kind: 'local' })
+    expect(dialog.defaultId).toBe(dialog.cancelId)
+    expect(dialog.buttons[dialog.defaultId]).toBe('Cancel')
+    expect(dialog.buttons[dialog.joinButton]).toBe('Join')
+    expect(dialog.joinButton).not.toBe(dialog.defaultId)
+  })
+
+  it('says what the link says, and through which server it would be joined', () => {
+    const local = inviteConfirmDialog(link, { kind: 'local' })
+    expect(local.detail).toContain('paracord://invite/AbCdEf…abcd')
+    expect(local.detail).not.toContain(CODE)
+    expect(local.detail).toContain('does not say which server it is for')
+    expect(local.detail).toContain('local server on this computer')
+    const remote = inviteConfirmDialog(link, { kind: 'remote', url: 'https://chat.example:8443' })
+    expect(remote.detail).toContain('the paracord server at chat.example:8443')
+    expect(inviteConfirmDialog(link, { kind: 'unknown' }).detail).toContain(
+      'the server your account lives on',
+    )
   })
 })

@@ -73,3 +73,80 @@ export class PendingDeepLinks {
     return this.links.length
   }
 }
+
+/**
+ * Links that arrive before the invite flow exists. macOS delivers the link that launched the
+ * app as `open-url` during launch, before `ready`, so the listener is registered first thing
+ * and its links wait here until the flow connects; after that they go straight through.
+ */
+export class DeepLinkInbox {
+  private readonly early = new PendingDeepLinks()
+  private deliver: ((link: DeepLink) => void) | null = null
+
+  offer(link: DeepLink | null): void {
+    if (link === null) return
+    if (this.deliver === null) this.early.offer(link)
+    else this.deliver(link)
+  }
+
+  connect(deliver: (link: DeepLink) => void): void {
+    this.deliver = deliver
+    for (const link of this.early.takeAll()) deliver(link)
+  }
+}
+
+/** Through which backend an invite would be looked up and joined: the account's own. */
+export type InviteBackend =
+  | { readonly kind: 'local' }
+  | { readonly kind: 'remote'; readonly url: string }
+  | { readonly kind: 'unknown' }
+
+export interface InviteConfirmDialog {
+  readonly type: 'question'
+  readonly title: string
+  readonly message: string
+  readonly detail: string
+  readonly buttons: readonly string[]
+  /** Index of the Join button; Cancel is the default and the Escape answer. */
+  readonly joinButton: number
+  readonly defaultId: number
+  readonly cancelId: number
+}
+
+/** The invite's code as shown: enough to compare with what was sent, not the whole secret. */
+function codeShown(link: InviteDeepLink): string {
+  const code = link.link.slice(`${DEEP_LINK_SCHEME}://invite/`.length)
+  return `${DEEP_LINK_SCHEME}://invite/${code.slice(0, 6)}…${code.slice(-4)}`
+}
+
+/**
+ * The question asked before joining by a link from outside the app. It says everything the
+ * link says: an invite link carries one secret code and no server name or address (only the
+ * server it belongs to can open it), so the name is learnt by joining, on the backend named here.
+ */
+export function inviteConfirmDialog(
+  link: InviteDeepLink,
+  backend: InviteBackend,
+): InviteConfirmDialog {
+  const where =
+    backend.kind === 'local'
+      ? 'paracord’s local server on this computer'
+      : backend.kind === 'remote'
+        ? `the paracord server at ${new URL(backend.url).host}`
+        : 'the server your account lives on'
+  return {
+    type: 'question',
+    title: 'Join a server',
+    message: 'Join a server with this invite link?',
+    detail:
+      `The link: ${codeShown(link)}\n` +
+      'It holds an invite code and nothing else: it does not say which server it is for, ' +
+      'nor who sent it. paracord learns the server’s name only by joining.\n' +
+      `It would be joined through ${where}.\n\n` +
+      'Join only if the link came from someone you trust: the server’s members will see you join.',
+    buttons: ['Cancel', 'Join'],
+    joinButton: 1,
+    defaultId: 0,
+    cancelId: 0,
+  }
+}

@@ -65,3 +65,34 @@ describe('externalUrl and confirmExternalDialog', () => {
     expect(dialog.defaultId).not.toBe(dialog.openButton)
   })
 })
+
+describe('mailto links', () => {
+  it('keep only the addresses, the subject and the body', () => {
+    expect(
+      externalUrl(
+        'mailto:a@example.com,b@example.com?Subject=hi%20there&attach=/home/me/.ssh/id_ed25519' +
+          '&body=x+y%26z&cc=c@example.com&bcc=d@example.com&attachment=C:%5Ckey',
+      ),
+    ).toBe('mailto:a@example.com,b@example.com?subject=hi%20there&body=x%2By%26z')
+    expect(externalUrl('mailto:a@example.com?attach=/etc/passwd')).toBe('mailto:a@example.com')
+    expect(externalUrl('mailto:a@example.com')).toBe('mailto:a@example.com')
+    expect(externalUrl('mailto:a@example.com?subject=one&subject=two')).toBe(
+      'mailto:a@example.com?subject=one',
+    )
+  })
+
+  it('are dropped when they name no address or cannot be read', () => {
+    expect(externalUrl('mailto:?to=a@example.com&attach=/etc/passwd')).toBeNull()
+    expect(externalUrl('mailto:a@example.com?subject=%E0%A4%A')).toBeNull()
+  })
+
+  it('are offered as stripped, and the question names the address', () => {
+    expect(navigationDecision('mailto:a@example.com?attach=/etc/passwd', built)).toEqual({
+      action: 'confirm-external',
+      url: 'mailto:a@example.com',
+    })
+    expect(confirmExternalDialog('mailto:a@example.com').message).toBe(
+      'Open a@example.com in your browser?',
+    )
+  })
+})

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { MessageInfo } from '../../shared/api'
 import {
+  escapeNotificationMarkup,
+  HIDDEN_BODY,
   MAX_NOTIFICATIONS_PER_BATCH,
   mentions,
   NotificationPlanner,
@@ -31,6 +33,7 @@ const context = (overrides: Partial<NotificationContext> = {}): NotificationCont
   previews: false,
   windowFocused: false,
   activeChannel: channel,
+  bodyIsMarkup: false,
   ...overrides,
 })
 
@@ -55,10 +58,20 @@ describe('NotificationPlanner', () => {
     expect(shown).toMatchObject({ title: 'Bob', body: 'the launch code is 1234' })
   })
 
-  it('says a mention is one, even with previews off', () => {
+  it('says exactly "New message" with previews off: no mention, no count, no author', () => {
     const planner = new NotificationPlanner(SINCE)
-    const [hidden] = deliver(planner, [message('m1', { text: 'hey @alice look' })])
-    expect(hidden?.body).toBe('You were mentioned in a new message')
+    const [mention] = deliver(planner, [message('m1', { text: 'hey @alice look' })])
+    expect(mention).toMatchObject({ title: 'paracord', body: HIDDEN_BODY })
+    expect(HIDDEN_BODY).toBe('New message')
+    const burst = Array.from({ length: MAX_NOTIFICATIONS_PER_BATCH + 2 }, (_, i) =>
+      message(`b${i}`, { text: '@alice <b>hi</b>' }),
+    )
+    const [summary] = deliver(planner, burst, context({ bodyIsMarkup: true }))
+    expect(summary).toMatchObject({ title: 'paracord', body: HIDDEN_BODY })
+  })
+
+  it('says a mention is one with previews on', () => {
+    const planner = new NotificationPlanner(SINCE)
     const [shown] = deliver(
       planner,
       [message('m2', { text: '@Alice L. ping' })],
@@ -91,10 +104,51 @@ describe('NotificationPlanner', () => {
     const burst = Array.from({ length: MAX_NOTIFICATIONS_PER_BATCH + 2 }, (_, i) =>
       message(`m${i}`, { text: i === 2 ? '@alice' : 'hi' }),
     )
-    const shown = deliver(new NotificationPlanner(SINCE), burst)
+    const shown = deliver(new NotificationPlanner(SINCE), burst, context({ previews: true }))
     expect(shown).toHaveLength(1)
     expect(shown[0]).toMatchObject({ title: 'paracord', body: '5 new messages, some mention you' })
     expect(shown[0]?.messageIds).toHaveLength(5)
+  })
+
+  it('escapes the preview for notification servers that read markup (Linux), only there', () => {
+    const text = 'see <a href="https://evil.example">this</a> & <img src=x>'
+    const [linux] = deliver(
+      new NotificationPlanner(SINCE),
+      [message('m1', { text })],
+      context({ previews: true, bodyIsMarkup: true }),
+    )
+    expect(linux?.body).toBe(
+      'see &lt;a href="https://evil.example"&gt;this&lt;/a&gt; &amp; &lt;img src=x&gt;',
+    )
+    expect(linux?.body).not.toMatch(/[<>]/)
+    const [plain] = deliver(
+      new NotificationPlanner(SINCE),
+      [message('m1', { text })],
+      context({ previews: true }),
+    )
+    expect(plain?.body).toBe(text)
+    // Cut to length first, then escaped: an entity is never cut in half.
+    const [long] = deliver(
+      new NotificationPlanner(SINCE),
+      [message('m2', { text: `${'x'.repeat(138)}&&&` })],
+      context({ previews: true, bodyIsMarkup: true }),
+    )
+    expect(long?.body).toBe(`${'x'.repeat(138)}&amp;…`)
+    expect(escapeNotificationMarkup('a&b<c>d')).toBe('a&amp;b&lt;c&gt;d')
+  })
+
+  it('keeps every notification it showed until its message burns, is deleted, or the app locks', () => {
+    // Nothing but a burn, a delete or a lock lets one go: not a click, not a toast that timed
+    // out (both of which the system reports as "closed"), not the passing of time.
+    const planner = new NotificationPlanner(SINCE)
+    const shown = Array.from({ length: 50 }, (_, i) => deliver(planner, [message(`k${i}`)])[0]!)
+    expect(planner.messagesRemoved(['k7'])).toEqual([shown[7]?.key])
+    expect(planner.messagesRemoved(['k8', 'k9'])).toEqual([shown[8]?.key, shown[9]?.key])
+    const remaining = planner.clear()
+    expect(remaining).toHaveLength(47)
+    expect(remaining).toContain(shown[0]?.key)
+    expect(remaining).toContain(shown[49]?.key)
+    expect('forget' in planner).toBe(false)
   })
 
   it('withdraws a notification when its message burns, and everything on lock', () => {

@@ -1,9 +1,10 @@
 // Which messages become system notifications and what those may say. A message notifies when
 // someone else sent it during this session and its channel is not in front of the user (the
 // window unfocused, or another channel open). Text, author and mention are shown only when the
-// user turned notificationPreviews on; by default a notification says only that something
-// arrived. A notification whose message burns or is deleted is withdrawn, and all are
-// withdrawn when the app locks.
+// user turned notificationPreviews on; by default a notification says "New message" and nothing
+// else (not who, not how many, not whether it mentions you). Every notification shown is kept
+// until its message burns or is deleted, or the app locks, and withdrawn then, whatever became
+// of it meanwhile: a Windows toast that timed out still sits in the Action Center.
 import type { ApiEvents, MessageInfo } from '../../shared/api'
 
 export interface ChannelRef {
@@ -19,6 +20,11 @@ export interface NotificationContext {
   readonly windowFocused: boolean
   /** The channel last opened in the window, as the renderer marked it read. */
   readonly activeChannel: ChannelRef | null
+  /**
+   * The notification server may read the body as markup: Linux, where Electron hands the body
+   * to libnotify unescaped and servers with "body-markup" render <b>, <a href> and <img>.
+   */
+  readonly bodyIsMarkup: boolean
 }
 
 export interface PlannedNotification {
@@ -33,6 +39,9 @@ export interface PlannedNotification {
 
 /** More new messages than this in one delivery become one summary notification. */
 export const MAX_NOTIFICATIONS_PER_BATCH = 3
+/** All a notification says while previews are off. */
+export const HIDDEN_BODY = 'New message'
+const HIDDEN_TITLE = 'paracord'
 const BODY_LIMIT = 140
 
 export function mentions(text: string, names: readonly string[]): boolean {
@@ -49,6 +58,16 @@ export function mentions(text: string, names: readonly string[]): boolean {
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim()
   return flat.length > BODY_LIMIT ? `${flat.slice(0, BODY_LIMIT - 1)}…` : flat
+}
+
+/** Text as the freedesktop notification markup shows it literally. */
+export function escapeNotificationMarkup(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}
+
+function previewBody(text: string, context: NotificationContext): string {
+  const line = oneLine(text)
+  return context.bodyIsMarkup ? escapeNotificationMarkup(line) : line
 }
 
 export class NotificationPlanner {
@@ -93,11 +112,6 @@ export class NotificationPlanner {
     return keys
   }
 
-  /** The user clicked or dismissed it: nothing left to withdraw. */
-  forget(key: string): void {
-    this.shown.delete(key)
-  }
-
   /** Locked or signed out: every notification is withdrawn and nothing is remembered. */
   clear(): string[] {
     const keys = [...this.shown.keys()]
@@ -120,19 +134,13 @@ export class NotificationPlanner {
     channel: ChannelRef,
     context: NotificationContext,
   ): PlannedNotification {
-    const mentioned = mentions(message.text, context.myNames)
     const base = { key: `message:${message.id}`, channel, messageIds: [message.id] }
-    if (!context.previews) {
-      return {
-        ...base,
-        title: 'paracord',
-        body: mentioned ? 'You were mentioned in a new message' : 'New message',
-      }
-    }
+    if (!context.previews) return { ...base, title: HIDDEN_TITLE, body: HIDDEN_BODY }
+    const mentioned = mentions(message.text, context.myNames)
     return {
       ...base,
       title: mentioned ? `${message.authorName} mentioned you` : message.authorName,
-      body: oneLine(message.text),
+      body: previewBody(message.text, context),
     }
   }
 
@@ -141,13 +149,12 @@ export class NotificationPlanner {
     channel: ChannelRef,
     context: NotificationContext,
   ): PlannedNotification {
-    const mentioned = messages.some((message) => mentions(message.text, context.myNames))
     const ids = messages.map((message) => message.id)
+    const base = { key: `batch:${ids[0]}`, channel, messageIds: ids, title: HIDDEN_TITLE }
+    if (!context.previews) return { ...base, body: HIDDEN_BODY }
+    const mentioned = messages.some((message) => mentions(message.text, context.myNames))
     return {
-      key: `batch:${ids[0]}`,
-      channel,
-      messageIds: ids,
-      title: 'paracord',
+      ...base,
       body: `${messages.length} new messages${mentioned ? ', some mention you' : ''}`,
     }
   }

@@ -4,6 +4,8 @@ import { Type, type Static } from 'typebox'
 export const ERROR_CODES = [
   'bad_request',
   'unauthorized',
+  /** The embedded backend only: a request without its host's secret, or for a foreign Host. */
+  'embedded_access_denied',
   'invalid_credentials',
   'invalid_signature',
   'forbidden',

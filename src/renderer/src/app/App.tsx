@@ -1,6 +1,6 @@
 // The app shell: starts the session, applies the theme, and shows the screen the auth state
 // calls for.
-import { useEffect, useState } from 'react'
+import { useEffect } from 'react'
 import { Button } from '../components/Button'
 import { LoginScreen, RegisterScreen, UnlockScreen } from '../features/auth/AuthScreens'
 import { useAuth } from '../store/auth'
@@ -8,9 +8,11 @@ import { startClock } from '../store/clock'
 import { retryStart, startSession } from '../store/session'
 import { useSettings } from '../store/settings'
 import { useActivityTouch } from './activity'
+import { useReconnectProbe } from './reconnect-probe'
 import { DialogHost } from './DialogHost'
 import { MainView } from './MainView'
 import { Notices } from './Notices'
+import { UpdateBanner } from './UpdateBanner'
 import { useGlobalShortcuts } from './shortcuts'
 import './app.css'
 
@@ -45,17 +47,14 @@ function Unavailable() {
   )
 }
 
+/** The form is the store's, so a link can open it (useServerChoice's openWithServer). */
 function SignedOut() {
-  const [mode, setMode] = useState<'login' | 'register'>('register')
-  const clearError = useAuth((state) => state.clearError)
-  function switchTo(next: 'login' | 'register') {
-    clearError()
-    setMode(next)
-  }
-  return mode === 'register' ? (
-    <RegisterScreen onLogIn={() => switchTo('login')} />
+  const screen = useAuth((state) => state.screen)
+  const showScreen = useAuth((state) => state.showScreen)
+  return screen === 'register' ? (
+    <RegisterScreen onLogIn={() => showScreen('login')} />
   ) : (
-    <LoginScreen onRegister={() => switchTo('register')} />
+    <LoginScreen onRegister={() => showScreen('register')} />
   )
 }
 
@@ -64,6 +63,7 @@ export function App() {
   useTheme()
   useGlobalShortcuts(phase === 'unlocked')
   useActivityTouch(phase === 'unlocked')
+  useReconnectProbe(phase === 'unlocked')
 
   useEffect(() => {
     void startSession()
@@ -83,6 +83,7 @@ export function App() {
         </>
       )}
       <Notices />
+      <UpdateBanner />
     </>
   )
 }

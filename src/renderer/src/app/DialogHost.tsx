@@ -1,7 +1,7 @@
 // Shows the one open dialog, if any.
 import { CreateChannelDialog, EditChannelDialog } from '../features/channels/ChannelDialog'
 import { InvitesDialog } from '../features/invites/InvitesDialog'
-import { MemberDialog, RemoveMemberDialog } from '../features/members/MemberDialogs'
+import { MemberDialog } from '../features/members/MemberDialogs'
 import { AddServerDialog, LeaveServerDialog } from '../features/servers/ServerDialogs'
 import { SettingsDialog } from '../features/settings/SettingsDialog'
 import { useUi } from '../store/ui'
@@ -18,7 +18,12 @@ export function DialogHost() {
     case 'settings':
       return <SettingsDialog />
     case 'createChannel':
-      return <CreateChannelDialog serverId={dialog.serverId} />
+      return (
+        <CreateChannelDialog
+          serverId={dialog.serverId}
+          initialKind={dialog.channelKind ?? 'text'}
+        />
+      )
     case 'editChannel':
       return (
         <EditChannelDialog
@@ -33,7 +38,5 @@ export function DialogHost() {
       return <LeaveServerDialog serverId={dialog.serverId} />
     case 'member':
       return <MemberDialog key={dialog.userId} serverId={dialog.serverId} userId={dialog.userId} />
-    case 'removeMember':
-      return <RemoveMemberDialog serverId={dialog.serverId} userId={dialog.userId} />
   }
 }

@@ -5,18 +5,22 @@ import { MessagePane } from '../features/messages/MessagePane'
 import { ServerRail } from '../features/servers/ServerRail'
 import { useSelectedServer } from '../store/selectors'
 import { ConnectionBanner } from './ConnectionBanner'
+import { useMembersShown, useNarrowLayout } from './layout'
 
 export function MainView() {
   const server = useSelectedServer()
+  const narrow = useNarrowLayout()
+  const membersShown = useMembersShown() && server !== undefined
+  const layout = !membersShown ? ' layout--no-members' : narrow ? ' layout--members-over' : ''
   return (
-    <div className={`layout${server ? '' : ' layout--no-members'}`}>
+    <div className={`layout${layout}`}>
       <div className="layout__banner">
         <ConnectionBanner />
       </div>
       <ServerRail />
       <ChannelSidebar />
       <MessagePane />
-      <MemberList />
+      {membersShown && <MemberList />}
     </div>
   )
 }

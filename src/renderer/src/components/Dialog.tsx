@@ -1,5 +1,7 @@
 // A modal dialog: labelled by its title, traps focus inside, closes on Esc or a click outside,
 // makes the rest of the app inert while open, and gives focus back where it was on close.
+// Dialogs stack: a confirmation opened from a dialog sits on top of it, and only the top one
+// answers Esc and Tab, so Esc closes the confirmation alone and focus returns to its opener.
 import { useEffect, useId, useRef, type ReactNode } from 'react'
 import { createPortal } from 'react-dom'
 import './components.css'
@@ -29,6 +31,13 @@ function trapTab(event: KeyboardEvent, panel: HTMLElement): void {
   }
 }
 
+/** The open dialogs' overlays, bottom first. */
+const openOverlays: HTMLElement[] = []
+
+function isTopDialog(overlay: HTMLElement | null): boolean {
+  return overlay !== null && openOverlays[openOverlays.length - 1] === overlay
+}
+
 export interface DialogProps {
   readonly title: string
   /** A sentence under the title saying what the dialog is for. */
@@ -40,6 +49,8 @@ export interface DialogProps {
   /** Hides the title visually (it still names the dialog), for dialogs that show their own. */
   readonly hideTitle?: boolean
   readonly position?: 'center' | 'top'
+  /** Where focus goes on close when the element that had it before is gone (say, deleted). */
+  readonly fallbackFocus?: () => HTMLElement | null | undefined
 }
 
 export function Dialog({
@@ -51,22 +62,30 @@ export function Dialog({
   testId,
   hideTitle = false,
   position = 'center',
+  fallbackFocus,
 }: DialogProps) {
   const titleId = useId()
   const descriptionId = useId()
+  const overlayRef = useRef<HTMLDivElement>(null)
   const panelRef = useRef<HTMLDivElement>(null)
   const onCloseRef = useRef(onClose)
+  const fallbackFocusRef = useRef(fallbackFocus)
 
   useEffect(() => {
     onCloseRef.current = onClose
-  }, [onClose])
+    fallbackFocusRef.current = fallbackFocus
+  }, [onClose, fallbackFocus])
 
   // Esc and Tab are handled on the document rather than the panel: a button that turns busy
   // (so disabled) drops focus to <body>, and the dialog must still close and keep focus inside.
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null
     const root = document.getElementById('root')
-    root?.setAttribute('inert', '')
+    const overlay = overlayRef.current
+    // What lies under this dialog stops taking focus and clicks: the app, or the dialog below.
+    const below = openOverlays[openOverlays.length - 1] ?? root
+    below?.setAttribute('inert', '')
+    if (overlay) openOverlays.push(overlay)
     const panel = panelRef.current
     const preferred =
       panel?.querySelector<HTMLElement>('[data-autofocus]') ??
@@ -75,6 +94,7 @@ export function Dialog({
     preferred?.focus()
 
     function onKeyDown(event: KeyboardEvent) {
+      if (!isTopDialog(overlay)) return
       if (event.key === 'Escape') {
         event.preventDefault()
         onCloseRef.current()
@@ -83,13 +103,17 @@ export function Dialog({
     document.addEventListener('keydown', onKeyDown)
     return () => {
       document.removeEventListener('keydown', onKeyDown)
-      root?.removeAttribute('inert')
-      if (previous?.isConnected) previous.focus()
+      const index = overlay ? openOverlays.indexOf(overlay) : -1
+      if (index >= 0) openOverlays.splice(index, 1)
+      below?.removeAttribute('inert')
+      if (previous?.isConnected && previous !== document.body) previous.focus()
+      else fallbackFocusRef.current?.()?.focus()
     }
   }, [])
 
   return createPortal(
     <div
+      ref={overlayRef}
       className={`dialog-overlay dialog-overlay--${position}`}
       onMouseDown={(event) => {
         if (event.target === event.currentTarget) onClose()

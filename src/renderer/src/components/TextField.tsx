@@ -1,4 +1,5 @@
 import { useId, type InputHTMLAttributes, type ReactNode, type Ref } from 'react'
+import { charCount } from './char-count'
 import './components.css'
 
 export interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> {
@@ -8,13 +9,50 @@ export interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElemen
   /** Marks the field invalid and says why. */
   readonly error?: string | null
   readonly inputRef?: Ref<HTMLInputElement>
+  /**
+   * The most characters the value may have. Instead of cutting what is typed or pasted (as
+   * maxLength does, without a word), a counter shows near the limit and says how far past it.
+   */
+  readonly maxChars?: number
 }
 
-export function TextField({ label, hint, error, inputRef, className, ...rest }: TextFieldProps) {
+/** The counter appears when this few characters are left. */
+const COUNTER_FROM = 10
+
+function CharCounter({ id, length, max }: { id: string; length: number; max: number }) {
+  const left = max - length
+  return (
+    <div
+      id={id}
+      className={`field__counter${left < 0 ? ' field__counter--over' : ''}`}
+      aria-live="polite"
+      data-testid="char-counter"
+    >
+      {/* Past the limit the field's error says what to do; the counter only counts. */}
+      {left < 0 ? `${length}/${max}` : `${left} ${left === 1 ? 'character' : 'characters'} left`}
+    </div>
+  )
+}
+
+export function TextField({
+  label,
+  hint,
+  error,
+  inputRef,
+  maxChars,
+  className,
+  ...rest
+}: TextFieldProps) {
   const id = useId()
   const hintId = `${id}-hint`
   const errorId = `${id}-error`
-  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(' ')
+  const counterId = `${id}-counter`
+  const length =
+    maxChars === undefined || typeof rest.value !== 'string' ? 0 : charCount(rest.value)
+  const showCounter = maxChars !== undefined && maxChars - length <= COUNTER_FROM
+  const describedBy = [hint ? hintId : null, showCounter ? counterId : null, error ? errorId : null]
+    .filter(Boolean)
+    .join(' ')
   return (
     <div className={`field${className ? ` ${className}` : ''}`}>
       <label className="field__label" htmlFor={id}>
@@ -33,6 +71,7 @@ export function TextField({ label, hint, error, inputRef, className, ...rest }: 
           {hint}
         </div>
       )}
+      {showCounter && <CharCounter id={counterId} length={length} max={maxChars} />}
       {error && (
         <div className="field__error" id={errorId} role="alert">
           {error}

@@ -25,6 +25,7 @@ const WORDS: Readonly<Record<ApiErrorCode, string>> = {
   unknown_account: 'There is no account with that name.',
   name_taken: 'That name is taken. Try another one.',
   server_unreachable: "Can't reach the server. Check your connection.",
+  server_unsuitable: 'That server cannot be used. Check its address.',
   signed_out: 'You are signed out. Log in again.',
   locked: 'paracord is locked. Unlock it to continue.',
   not_found: 'That no longer exists. It may have been deleted.',
@@ -38,9 +39,13 @@ const WORDS: Readonly<Record<ApiErrorCode, string>> = {
 }
 
 /** Codes whose core message is written for people and says why (the same words on every host). */
-const OWN_WORDS: ReadonlySet<ApiErrorCode> = new Set(['invite_invalid', 'weak_password'])
+const OWN_WORDS: ReadonlySet<ApiErrorCode> = new Set([
+  'invite_invalid',
+  'weak_password',
+  'server_unsuitable',
+])
 
-/** Plain words for any failure; invite and password refusals keep their own explanation. */
+/** Plain words for any failure; invite, password and server refusals keep their own explanation. */
 export function describeError(error: unknown): string {
   const code = errorCode(error)
   if (code === null) return WORDS.internal
@@ -49,4 +54,17 @@ export function describeError(error: unknown): string {
     return message.length > 0 ? message : WORDS[code]
   }
   return WORDS[code]
+}
+
+/**
+ * Words for a failed log-in: the backend refuses an unknown name and a wrong password alike (so
+ * names cannot be listed), and the message says so instead of blaming the password.
+ */
+export const WRONG_NAME_OR_PASSWORD = 'Wrong name or password.'
+
+export function describeSignInError(error: unknown): string {
+  const code = errorCode(error)
+  return code === 'wrong_password' || code === 'unknown_account'
+    ? WRONG_NAME_OR_PASSWORD
+    : describeError(error)
 }

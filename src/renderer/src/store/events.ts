@@ -5,6 +5,7 @@ import { useAuth } from './auth'
 import { useConnection } from './connection'
 import { channelKey, useMessages } from './messages'
 import { markReadSoon, selectChannel, selectSomeServer } from './navigation'
+import { firstReportOfRemoval, rememberMembership } from './removal-notices'
 import { channelToOpen } from './selectors'
 import { useServers } from './servers'
 import { useUi } from './ui'
@@ -25,7 +26,7 @@ function onServerRemoved({ serverId, reason }: ApiEvents['serverRemoved']): void
   useServers.getState().applyRemoved(serverId)
   useMessages.getState().forgetServer(serverId)
   useUi.getState().forgetServer(serverId)
-  if (reason === 'removed') {
+  if (reason === 'removed' && firstReportOfRemoval(serverId)) {
     useUi.getState().pushNotice('warning', `You were removed from ${name ?? 'a server'}.`)
   }
   void selectSomeServer()
@@ -67,6 +68,7 @@ export function subscribeEvents(paracord: ParacordApi): () => void {
   const unsubscribers = [
     paracord.on('authChanged', (state) => useAuth.getState().applyAuth(state)),
     paracord.on('serversChanged', (list) => {
+      rememberMembership(list.map((server) => server.id))
       useServers.getState().applyList(list)
       void selectSomeServer()
     }),

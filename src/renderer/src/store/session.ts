@@ -8,6 +8,7 @@ import { useConnection } from './connection'
 import { subscribeEvents } from './events'
 import { useMessages } from './messages'
 import { selectSomeServer } from './navigation'
+import { rememberMembership } from './removal-notices'
 import { useServers } from './servers'
 import { useSettings } from './settings'
 import { useUi } from './ui'
@@ -63,8 +64,11 @@ async function reloadSession(): Promise<void> {
 }
 
 async function onPhaseChange(phase: AuthPhase, previous: AuthPhase): Promise<void> {
-  if (phase === 'unlocked') await loadSession()
-  else if (previous === 'unlocked') forgetSession()
+  if (phase === 'unlocked') {
+    await loadSession()
+    // The sign-in form is gone: focus goes where one starts (the composer, or "Create or join").
+    useUi.getState().requestMainFocus()
+  } else if (previous === 'unlocked') forgetSession()
 }
 
 export async function loadSession(): Promise<void> {
@@ -74,6 +78,7 @@ export async function loadSession(): Promise<void> {
     useServers.getState().loadList(),
     voice.load(),
   ])
+  rememberMembership(useServers.getState().list.map((server) => server.id))
   await selectSomeServer()
 }
 

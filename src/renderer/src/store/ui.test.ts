@@ -45,6 +45,16 @@ describe('useUi', () => {
     expect(useUi.getState().notices).toHaveLength(MAX_NOTICES - 1)
   })
 
+  it('drops a focus request once the person opens a dialog, so closing it returns focus there', () => {
+    useUi.getState().requestMainFocus()
+    expect(useUi.getState().mainFocusPending).toBe(true)
+    useUi.getState().openDialog({ kind: 'addServer' })
+    expect(useUi.getState().mainFocusPending).toBe(false)
+    // A request that arrives while a dialog is open is late: the person has moved on.
+    useUi.getState().requestMainFocus()
+    expect(useUi.getState().mainFocusPending).toBe(false)
+  })
+
   it('stops editing when another channel opens', () => {
     useUi.getState().startEditing({ channelKey: 's/c', messageId: 'm' })
     useUi.getState().selectChannel('s', 'd')

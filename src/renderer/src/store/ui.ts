@@ -1,17 +1,22 @@
 // What the user is looking at: the selected server and channel, the open dialog, drafts kept
-// per channel, the message being edited, and short notices.
+// per channel, the message being edited, whether the member list shows, where focus should go
+// next, and short notices.
 import { create } from 'zustand'
+import type { ChannelKind } from '../../../shared/api'
 
 export type DialogState =
   | { readonly kind: 'addServer' }
   | { readonly kind: 'quickSwitcher' }
   | { readonly kind: 'settings' }
-  | { readonly kind: 'createChannel'; readonly serverId: string }
+  | {
+      readonly kind: 'createChannel'
+      readonly serverId: string
+      readonly channelKind?: ChannelKind
+    }
   | { readonly kind: 'editChannel'; readonly serverId: string; readonly channelId: string }
   | { readonly kind: 'invites'; readonly serverId: string }
   | { readonly kind: 'leaveServer'; readonly serverId: string }
   | { readonly kind: 'member'; readonly serverId: string; readonly userId: string }
-  | { readonly kind: 'removeMember'; readonly serverId: string; readonly userId: string }
 
 export interface Notice {
   readonly id: number
@@ -31,6 +36,15 @@ export interface UiSlice {
   readonly dialog: DialogState | null
   readonly drafts: Readonly<Record<string, string>>
   readonly editing: EditingMessage | null
+  /** The member list beside the messages, when the window is wide enough for it (default on). */
+  readonly membersHiddenWide: boolean
+  /** The member list over the messages, in a narrow window (default off). */
+  readonly membersOpenNarrow: boolean
+  /**
+   * After signing in, creating or joining a server: the main view's first control (the composer,
+   * or what to do first) takes focus once it is there and no dialog is open.
+   */
+  readonly mainFocusPending: boolean
   readonly notices: readonly Notice[]
 }
 
@@ -40,6 +54,9 @@ export const emptyUi = (): UiSlice => ({
   dialog: null,
   drafts: {},
   editing: null,
+  membersHiddenWide: false,
+  membersOpenNarrow: false,
+  mainFocusPending: false,
   notices: [],
 })
 
@@ -56,6 +73,10 @@ export interface UiActions {
   readonly setDraft: (channelKey: string, text: string) => void
   readonly startEditing: (editing: EditingMessage) => void
   readonly stopEditing: () => void
+  /** Shows or hides the member list; `narrow` says which of the two layouts is on screen. */
+  readonly toggleMembers: (narrow: boolean) => void
+  readonly requestMainFocus: () => void
+  readonly mainFocusDone: () => void
   readonly pushNotice: (tone: Notice['tone'], text: string) => number
   readonly dismissNotice: (id: number) => void
   readonly reset: () => void
@@ -84,7 +105,8 @@ export const useUi = create<UiSlice & UiActions>()((set) => ({
         dialog: dialogServer === serverId ? null : state.dialog,
       }
     }),
-  openDialog: (dialog) => set({ dialog }),
+  // A person who opens a dialog has moved on: a focus request still waiting is dropped.
+  openDialog: (dialog) => set({ dialog, mainFocusPending: false }),
   closeDialog: () => set({ dialog: null }),
   setDraft: (channelKey, text) =>
     set((state) => {
@@ -96,6 +118,14 @@ export const useUi = create<UiSlice & UiActions>()((set) => ({
     }),
   startEditing: (editing) => set({ editing }),
   stopEditing: () => set({ editing: null }),
+  toggleMembers: (narrow) =>
+    set((state) =>
+      narrow
+        ? { membersOpenNarrow: !state.membersOpenNarrow }
+        : { membersHiddenWide: !state.membersHiddenWide },
+    ),
+  requestMainFocus: () => set((state) => ({ mainFocusPending: state.dialog === null })),
+  mainFocusDone: () => set({ mainFocusPending: false }),
   pushNotice: (tone, text) => {
     const id = nextNoticeId++
     set((state) => ({ notices: [...state.notices, { id, tone, text }].slice(-MAX_NOTICES) }))

@@ -5,17 +5,20 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { AuthState } from '../../../../shared/api'
 import { ParacordError } from '../../../../shared/api-errors'
 import { emptyAuth, useAuth } from '../../store/auth'
+import { emptyServerChoice, useServerChoice } from '../../store/server-choice'
 import { deferred, installApi } from '../../store/test-api'
 import { LoginScreen, RegisterScreen, UnlockScreen } from './AuthScreens'
 
 const UNLOCKED: AuthState = { status: 'unlocked', name: 'alice', userId: 'user-alice-aaaaaaaaaa' }
 const SIGNED_OUT: AuthState = { status: 'signed_out', name: null, userId: null }
+const THIS_COMPUTER = { kind: 'this_computer' } as const
 
 const field = (label: string) => screen.getByLabelText<HTMLInputElement>(label)
 const alert = () => screen.getByTestId('auth-error').textContent
 
 beforeEach(() => {
   useAuth.setState(emptyAuth())
+  useServerChoice.setState(emptyServerChoice())
 })
 afterEach(cleanup)
 
@@ -41,7 +44,11 @@ describe('LoginScreen', () => {
     await user.type(field('Account name'), ' alice ')
     await user.type(field('Password'), 'correct horse{Enter}')
 
-    expect(api.login).toHaveBeenCalledWith({ name: 'alice', password: 'correct horse' })
+    expect(api.login).toHaveBeenCalledWith({
+      name: 'alice',
+      password: 'correct horse',
+      backend: THIS_COMPUTER,
+    })
     const button = screen.getByRole('button', { name: 'Unlocking your keys…' })
     expect(button.getAttribute('aria-busy')).toBe('true')
     expect(field('Account name').disabled).toBe(true)
@@ -72,7 +79,7 @@ describe('LoginScreen', () => {
     await user.type(field('Password'), 'not it{Enter}')
 
     expect(await screen.findByRole('alert')).toBeTruthy()
-    expect(alert()).toBe('That password is not right.')
+    expect(alert()).toBe('Wrong name or password.')
     expect(field('Password').disabled).toBe(false)
 
     await user.type(field('Password'), '!{Enter}')
@@ -196,7 +203,11 @@ describe('RegisterScreen', () => {
     await user.type(field('Password'), 'copper kettle drums')
     await user.type(field('Confirm password'), 'copper kettle drums{Enter}')
 
-    expect(api.register).toHaveBeenCalledWith({ name: 'alice', password: 'copper kettle drums' })
+    expect(api.register).toHaveBeenCalledWith({
+      name: 'alice',
+      password: 'copper kettle drums',
+      backend: THIS_COMPUTER,
+    })
     expect(screen.getByRole('button', { name: 'Creating your keys…' })).toBeTruthy()
     expect(field('Confirm password').disabled).toBe(true)
 

@@ -1,9 +1,11 @@
 // Register, log in and unlock: the first screens a person sees, kept calm and plain.
-import { useState, type FormEvent, type ReactNode } from 'react'
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import { Button } from '../../components/Button'
 import { TextField } from '../../components/TextField'
 import { useAuth } from '../../store/auth'
+import { useServerChoice } from '../../store/server-choice'
 import { usePasswordStrength } from './password-strength'
+import { ServerField } from './ServerField'
 import { StrengthMeter, newPasswordProblem } from './StrengthMeter'
 import './auth.css'
 
@@ -50,7 +52,9 @@ function nameProblem(name: string): string | null {
 }
 
 export function RegisterScreen({ onLogIn }: { onLogIn: () => void }) {
-  const busy = useAuth((state) => state.busy)
+  const checking = useServerChoice((state) => state.checking)
+  const confirmServer = useServerChoice((state) => state.confirm)
+  const busy = useAuth((state) => state.busy) || checking
   const register = useAuth((state) => state.register)
   const [name, setName] = useState('')
   const [password, setPassword] = useState('')
@@ -66,7 +70,7 @@ export function RegisterScreen({ onLogIn }: { onLogIn: () => void }) {
     event.preventDefault()
     setSubmitted(true)
     if (nameProblem(name) || newPasswordProblem(password, strength) || confirm !== password) return
-    void register(name, password)
+    void confirmServer().then((backend) => backend && register(name, password, backend))
   }
 
   return (
@@ -76,6 +80,7 @@ export function RegisterScreen({ onLogIn }: { onLogIn: () => void }) {
     >
       <form onSubmit={onSubmit} noValidate aria-busy={busy}>
         <AuthError />
+        <ServerField disabled={busy} />
         <TextField
           label="Account name"
           name="name"
@@ -116,7 +121,7 @@ export function RegisterScreen({ onLogIn }: { onLogIn: () => void }) {
           variant="primary"
           className="btn--full"
           busy={busy}
-          busyLabel="Creating your keys…"
+          busyLabel={checking ? 'Checking the server…' : 'Creating your keys…'}
         >
           Create account
         </Button>
@@ -132,7 +137,9 @@ export function RegisterScreen({ onLogIn }: { onLogIn: () => void }) {
 }
 
 export function LoginScreen({ onRegister }: { onRegister: () => void }) {
-  const busy = useAuth((state) => state.busy)
+  const checking = useServerChoice((state) => state.checking)
+  const confirmServer = useServerChoice((state) => state.confirm)
+  const busy = useAuth((state) => state.busy) || checking
   const login = useAuth((state) => state.login)
   const [name, setName] = useState('')
   const [password, setPassword] = useState('')
@@ -145,13 +152,14 @@ export function LoginScreen({ onRegister }: { onRegister: () => void }) {
     event.preventDefault()
     setSubmitted(true)
     if (name.trim() === '' || password === '') return
-    void login(name.trim(), password)
+    void confirmServer().then((backend) => backend && login(name.trim(), password, backend))
   }
 
   return (
     <AuthCard title="Welcome back" subtitle="Log in to paracord.">
       <form onSubmit={onSubmit} noValidate aria-busy={busy}>
         <AuthError />
+        <ServerField disabled={busy} />
         <TextField
           label="Account name"
           name="name"
@@ -177,7 +185,7 @@ export function LoginScreen({ onRegister }: { onRegister: () => void }) {
           variant="primary"
           className="btn--full"
           busy={busy}
-          busyLabel="Unlocking your keys…"
+          busyLabel={checking ? 'Checking the server…' : 'Unlocking your keys…'}
         >
           Log in
         </Button>
@@ -198,6 +206,14 @@ export function UnlockScreen() {
   const unlock = useAuth((state) => state.unlock)
   const logout = useAuth((state) => state.logout)
   const [password, setPassword] = useState('')
+  const passwordRef = useRef<HTMLInputElement>(null)
+
+  // The screen often appears while the lock itself is still busy, its field disabled, where
+  // autoFocus does nothing: the password takes focus as soon as it can be typed in, also again
+  // after a wrong one.
+  useEffect(() => {
+    if (!busy) passwordRef.current?.focus()
+  }, [busy])
 
   function onSubmit(event: FormEvent) {
     event.preventDefault()
@@ -222,7 +238,7 @@ export function UnlockScreen() {
           value={password}
           onChange={(event) => setPassword(event.target.value)}
           disabled={busy}
-          autoFocus
+          inputRef={passwordRef}
         />
         <Button
           type="submit"

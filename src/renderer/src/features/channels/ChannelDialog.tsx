@@ -1,6 +1,6 @@
 // Creating a channel, and changing or deleting one.
 import { useState, type FormEvent } from 'react'
-import type { ChannelKind } from '../../../../shared/api'
+import { NAME_MAX_CHARS, type ChannelInfo, type ChannelKind } from '../../../../shared/api'
 import { Button } from '../../components/Button'
 import { Dialog, DialogActions } from '../../components/Dialog'
 import { TextField } from '../../components/TextField'
@@ -9,25 +9,43 @@ import { useServers } from '../../store/servers'
 import { useUi } from '../../store/ui'
 import { BurnPicker } from './BurnPicker'
 import { DEFAULT_BURN_SECONDS } from './burn-time'
+import { channelNameProblem } from './channel-name'
 import { HashIcon, SpeakerIcon } from '../../components/icons'
 
-export function CreateChannelDialog({ serverId }: { serverId: string }) {
+const NO_CHANNELS: readonly ChannelInfo[] = []
+
+/**
+ * The name field's error: a length or duplicate problem as soon as it is typed, an empty name
+ * only once the form was sent.
+ */
+function useNameProblem(name: string, serverId: string, exceptId: string | null, sent: boolean) {
+  const channels = useServers((state) => state.details[serverId]?.channels ?? NO_CHANNELS)
+  const problem = channelNameProblem(name, channels, exceptId)
+  return { problem, shown: name.trim() === '' && !sent ? null : problem }
+}
+
+export function CreateChannelDialog({
+  serverId,
+  initialKind = 'text',
+}: {
+  serverId: string
+  initialKind?: ChannelKind
+}) {
   const closeDialog = useUi((state) => state.closeDialog)
   const createChannel = useServers((state) => state.createChannel)
   const [name, setName] = useState('')
-  const [kind, setKind] = useState<ChannelKind>('text')
+  const [kind, setKind] = useState<ChannelKind>(initialKind)
   const [burnSeconds, setBurnSeconds] = useState<number | null>(DEFAULT_BURN_SECONDS)
   const [error, setError] = useState<string | null>(null)
-  const [nameError, setNameError] = useState<string | null>(null)
+  const [sent, setSent] = useState(false)
   const [busy, setBusy] = useState(false)
+  const nameProblem = useNameProblem(name, serverId, null, sent)
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault()
+    setSent(true)
     const trimmed = name.trim()
-    if (trimmed === '') {
-      setNameError('Give the channel a name.')
-      return
-    }
+    if (nameProblem.problem !== null) return
     if (burnSeconds === null) return
     setBusy(true)
     const outcome = await createChannel(serverId, trimmed, kind, burnSeconds)
@@ -86,13 +104,10 @@ export function CreateChannelDialog({ serverId }: { serverId: string }) {
         <TextField
           label="Channel name"
           value={name}
-          maxLength={64}
+          maxChars={NAME_MAX_CHARS}
           placeholder={kind === 'text' ? 'general' : 'lounge'}
-          onChange={(event) => {
-            setName(event.target.value)
-            setNameError(null)
-          }}
-          error={nameError}
+          onChange={(event) => setName(event.target.value)}
+          error={nameProblem.shown}
           disabled={busy}
           data-autofocus
         />
@@ -138,19 +153,19 @@ export function EditChannelDialog({
     channel?.burnSeconds ?? DEFAULT_BURN_SECONDS,
   )
   const [error, setError] = useState<string | null>(null)
+  const [sent, setSent] = useState(false)
   const [busy, setBusy] = useState(false)
   const [confirmDelete, setConfirmDelete] = useState(false)
+  const nameProblem = useNameProblem(name, serverId, channelId, sent)
 
   if (!channel) return null
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault()
+    setSent(true)
     if (!channel || burnSeconds === null) return
     const trimmed = name.trim()
-    if (trimmed === '') {
-      setError('Give the channel a name.')
-      return
-    }
+    if (nameProblem.problem !== null) return
     const change: { name?: string; burnSeconds?: number } = {}
     if (trimmed !== channel.name) change.name = trimmed
     if (channel.kind === 'text' && burnSeconds !== channel.burnSeconds)
@@ -189,8 +204,9 @@ export function EditChannelDialog({
         <TextField
           label="Channel name"
           value={name}
-          maxLength={64}
+          maxChars={NAME_MAX_CHARS}
           onChange={(event) => setName(event.target.value)}
+          error={nameProblem.shown}
           disabled={busy}
           data-autofocus
         />

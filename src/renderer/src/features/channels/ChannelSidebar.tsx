@@ -1,7 +1,7 @@
 // The channel list of the open server: its name and tools on top, text and voice sections,
 // and the signed-in user's panel at the bottom.
 import { Fragment } from 'react'
-import type { ChannelInfo, ServerDetails } from '../../../../shared/api'
+import type { ChannelInfo, ChannelKind, ServerDetails } from '../../../../shared/api'
 import { Avatar } from '../../components/Avatar'
 import { IconButton } from '../../components/Button'
 import { useAuth } from '../../store/auth'
@@ -93,11 +93,13 @@ function ChannelRow({
 
 function ChannelSection({
   title,
+  kind,
   server,
   channels,
   selectedId,
 }: {
   title: string
+  kind: ChannelKind
   server: ServerDetails
   channels: readonly ChannelInfo[]
   selectedId: string | undefined
@@ -113,8 +115,10 @@ function ChannelSection({
         {server.permissions.canManageChannels && (
           <IconButton
             className="channel-section__add"
-            label={`Create a ${title.toLowerCase().replace(/ channels$/, '')} channel`}
-            onClick={() => openDialog({ kind: 'createChannel', serverId: server.id })}
+            label={`Create a ${kind} channel`}
+            onClick={() =>
+              openDialog({ kind: 'createChannel', serverId: server.id, channelKind: kind })
+            }
           >
             <PlusIcon size={16} />
           </IconButton>
@@ -204,12 +208,14 @@ export function ChannelSidebar() {
           <div className="sidebar__scroll">
             <ChannelSection
               title="Text channels"
+              kind="text"
               server={server}
               channels={text}
               selectedId={selectedId}
             />
             <ChannelSection
               title="Voice channels"
+              kind="voice"
               server={server}
               channels={voice}
               selectedId={selectedId}

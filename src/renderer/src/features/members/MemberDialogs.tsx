@@ -1,11 +1,12 @@
 // A member's card: their safety number (with the warning and acceptance when their key
 // changed), their role for the owner to change, and removal, which explains that keys rotate.
+// A role change and a removal each ask first, in a dialog over the card: Esc closes only that
+// one, and focus goes back to the button that opened it.
 import { useEffect, useState } from 'react'
 import type { SafetyNumber } from '../../../../shared/api'
 import { Avatar } from '../../components/Avatar'
 import { Button } from '../../components/Button'
 import { Dialog, DialogActions } from '../../components/Dialog'
-import { SelectField } from '../../components/TextField'
 import { api } from '../../store/api'
 import { useAuth } from '../../store/auth'
 import { attempt } from '../../store/outcome'
@@ -118,27 +119,22 @@ function SafetyNumberPanel({ userId, isMe }: { userId: string; isMe: boolean }) 
   )
 }
 
+const ROLE_WORDS: Readonly<Record<'admin' | 'member', string>> = {
+  admin: 'Admins manage channels, invites and members.',
+  member: 'Members read and post.',
+}
+
 export function MemberDialog({ serverId, userId }: { serverId: string; userId: string }) {
   const closeDialog = useUi((state) => state.closeDialog)
-  const openDialog = useUi((state) => state.openDialog)
   const server = useServers((state) => state.details[serverId])
-  const setRole = useServers((state) => state.setRole)
   const myUserId = useAuth((state) => state.userId)
-  const [roleError, setRoleError] = useState<string | null>(null)
-  const [savingRole, setSavingRole] = useState(false)
+  const [confirming, setConfirming] = useState<'role' | 'remove' | null>(null)
   const member = server?.members.find((candidate) => candidate.userId === userId)
   if (!server || !member) return null
   const isMe = userId === myUserId
   const canChangeRole = server.permissions.canChangeRoles && !isMe && member.role !== 'owner'
   const canRemove = server.permissions.canRemoveMembers && !isMe && member.role !== 'owner'
-
-  async function changeRole(role: string) {
-    if (role !== 'admin' && role !== 'member') return
-    setSavingRole(true)
-    const outcome = await setRole(serverId, userId, role)
-    setSavingRole(false)
-    setRoleError(outcome.ok ? null : outcome.error)
-  }
+  const nextRole = member.role === 'admin' ? 'member' : 'admin'
 
   return (
     <Dialog title={member.displayName} onClose={closeDialog} testId="member-dialog">
@@ -151,42 +147,117 @@ export function MemberDialog({ serverId, userId }: { serverId: string; userId: s
       </div>
       <SafetyNumberPanel userId={userId} isMe={isMe} />
       {canChangeRole && (
-        <div className="member-card__section">
-          <SelectField
-            label="Role"
-            value={member.role}
-            disabled={savingRole}
-            options={[
-              { value: 'member', label: 'Member' },
-              { value: 'admin', label: 'Admin: manages channels, invites and members' },
-            ]}
-            onChange={(role) => void changeRole(role)}
-          />
-          {roleError && (
-            <p className="form-error" role="alert">
-              {roleError}
-            </p>
-          )}
-        </div>
+        <section className="member-card__section" aria-labelledby="role-heading">
+          <h3 id="role-heading" className="section-title">
+            Role
+          </h3>
+          <p className="section-text">
+            {ROLE_NAMES[member.role]}. {ROLE_WORDS[member.role === 'admin' ? 'admin' : 'member']}
+          </p>
+          <Button onClick={() => setConfirming('role')}>
+            {nextRole === 'admin' ? 'Make admin…' : 'Remove admin role…'}
+          </Button>
+        </section>
       )}
       <DialogActions>
         {canRemove && (
-          <Button
-            variant="danger"
-            className="dialog__left"
-            onClick={() => openDialog({ kind: 'removeMember', serverId, userId })}
-          >
+          <Button variant="danger" className="dialog__left" onClick={() => setConfirming('remove')}>
             Remove from server…
           </Button>
         )}
-        <Button onClick={closeDialog}>Close</Button>
+        {/* The card opens on Close, never on a control one key press would change. */}
+        <Button onClick={closeDialog} data-autofocus>
+          Close
+        </Button>
+      </DialogActions>
+      {confirming === 'role' && (
+        <ChangeRoleDialog
+          serverId={serverId}
+          userId={userId}
+          role={nextRole}
+          onClose={() => setConfirming(null)}
+        />
+      )}
+      {confirming === 'remove' && (
+        <RemoveMemberDialog
+          serverId={serverId}
+          userId={userId}
+          onCancel={() => setConfirming(null)}
+          onRemoved={closeDialog}
+        />
+      )}
+    </Dialog>
+  )
+}
+
+/** "Make bob an admin?": a role changes only when this is confirmed. */
+export function ChangeRoleDialog({
+  serverId,
+  userId,
+  role,
+  onClose,
+}: {
+  serverId: string
+  userId: string
+  role: 'admin' | 'member'
+  onClose: () => void
+}) {
+  const server = useServers((state) => state.details[serverId])
+  const setRole = useServers((state) => state.setRole)
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const member = server?.members.find((candidate) => candidate.userId === userId)
+  if (!server || !member) return null
+  const name = member.displayName
+
+  async function onConfirm() {
+    setBusy(true)
+    const outcome = await setRole(serverId, userId, role)
+    setBusy(false)
+    if (outcome.ok) onClose()
+    else setError(outcome.error)
+  }
+
+  return (
+    <Dialog
+      title={role === 'admin' ? `Make ${name} an admin?` : `Make ${name} a member again?`}
+      onClose={onClose}
+      size="sm"
+      testId="change-role-dialog"
+    >
+      <p className="section-text">
+        {role === 'admin'
+          ? `${name} will be able to create, change and delete channels, invite people and remove members.`
+          : `${name} will no longer manage channels, invites or members.`}
+      </p>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <DialogActions>
+        <Button onClick={onClose} data-autofocus>
+          Cancel
+        </Button>
+        <Button variant="primary" busy={busy} busyLabel="Saving…" onClick={() => void onConfirm()}>
+          {role === 'admin' ? 'Make admin' : 'Make member'}
+        </Button>
       </DialogActions>
     </Dialog>
   )
 }
 
-export function RemoveMemberDialog({ serverId, userId }: { serverId: string; userId: string }) {
-  const closeDialog = useUi((state) => state.closeDialog)
+export function RemoveMemberDialog({
+  serverId,
+  userId,
+  onCancel,
+  onRemoved,
+}: {
+  serverId: string
+  userId: string
+  onCancel: () => void
+  onRemoved: () => void
+}) {
   const server = useServers((state) => state.details[serverId])
   const removeMember = useServers((state) => state.removeMember)
   const [error, setError] = useState<string | null>(null)
@@ -198,14 +269,14 @@ export function RemoveMemberDialog({ serverId, userId }: { serverId: string; use
     setBusy(true)
     const outcome = await removeMember(serverId, userId)
     setBusy(false)
-    if (outcome.ok) closeDialog()
+    if (outcome.ok) onRemoved()
     else setError(outcome.error)
   }
 
   return (
     <Dialog
       title={`Remove ${member.displayName}?`}
-      onClose={closeDialog}
+      onClose={onCancel}
       size="sm"
       testId="remove-member-dialog"
     >
@@ -223,7 +294,7 @@ export function RemoveMemberDialog({ serverId, userId }: { serverId: string; use
         </p>
       )}
       <DialogActions>
-        <Button onClick={closeDialog} data-autofocus>
+        <Button onClick={onCancel} data-autofocus>
           Cancel
         </Button>
         <Button variant="danger" busy={busy} busyLabel="Removing…" onClick={() => void onRemove()}>

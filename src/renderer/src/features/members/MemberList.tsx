@@ -2,6 +2,7 @@
 // whose safety number changed.
 import type { MemberInfo, Role } from '../../../../shared/api'
 import { Avatar } from '../../components/Avatar'
+import { useNarrowLayout } from '../../app/layout'
 import { useAuth } from '../../store/auth'
 import { useSelectedServer } from '../../store/selectors'
 import { useUi } from '../../store/ui'
@@ -69,9 +70,21 @@ function MemberRow({
 export function MemberList() {
   const server = useSelectedServer()
   const myUserId = useAuth((state) => state.userId)
+  const narrow = useNarrowLayout()
+  const toggleMembers = useUi((state) => state.toggleMembers)
   if (!server) return null
   return (
-    <aside className="members" aria-label="Members">
+    <aside
+      className="members"
+      aria-label="Members"
+      onKeyDown={(event) => {
+        // Over the messages, Esc puts the list away and focus back on its button.
+        if (event.key !== 'Escape' || !narrow) return
+        event.preventDefault()
+        toggleMembers(true)
+        document.querySelector<HTMLElement>('[data-testid="members-toggle"]')?.focus()
+      }}
+    >
       <h2 className="sr-only">Members of {server.name}</h2>
       {SECTIONS.map(({ role, title }) => {
         const members = server.members

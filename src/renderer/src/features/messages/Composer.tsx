@@ -99,6 +99,7 @@ export function Composer({ serverId, channel, disabledReason, lastOwnMessage }: 
           onKeyDown={onKeyDown}
           aria-describedby={`composer-help-${channel.id}`}
           data-testid="composer"
+          data-main-focus=""
         />
         <LengthCounter length={draft.length} />
       </div>
@@ -120,7 +121,13 @@ export function EditComposer({
 }) {
   const [text, setText] = useState(message.text)
   const [error, setError] = useState<string | null>(null)
-  const stopEditing = useUi((state) => state.stopEditing)
+  const stopEditingOnly = useUi((state) => state.stopEditing)
+  const requestMainFocus = useUi((state) => state.requestMainFocus)
+  // The editor gives way to the composer: focus goes there rather than to nowhere.
+  const stopEditing = () => {
+    stopEditingOnly()
+    requestMainFocus()
+  }
   const edit = useMessages((state) => state.edit)
 
   async function save() {

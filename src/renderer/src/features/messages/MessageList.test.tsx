@@ -27,6 +27,7 @@ function Channel(props: { onEdit?: (message: MessageInfo) => void }) {
       onLoadOlder={() => {}}
       onEdit={props.onEdit ?? (() => {})}
       onDelete={() => {}}
+      onCopy={() => {}}
     />
   )
 }
@@ -125,9 +126,36 @@ describe('MessageList', () => {
   })
 
   it('marks the start of what is left when no older history remains', () => {
-    show(makeMessage({ text: 'first words', sentAt: NOW }))
+    show(makeMessage({ text: 'still here', sentAt: NOW, seq: 7 }))
     render(<Channel />)
     expect(screen.getByRole('heading', { name: '#general' })).toBeTruthy()
     expect(screen.getByText(/Older messages have burned/)).toBeTruthy()
+  })
+
+  it('does not say older messages burned in a channel whose first message is still there', () => {
+    show(
+      makeMessage({ text: 'first words', sentAt: NOW, seq: 1 }),
+      makeMessage({ text: 'second words', sentAt: NOW + 1, seq: 2 }),
+    )
+    render(<Channel />)
+    expect(screen.getByRole('heading', { name: '#general' })).toBeTruthy()
+    expect(screen.getByText('This is the start of the channel.')).toBeTruthy()
+    expect(screen.queryByText(/burned/)).toBeNull()
+  })
+
+  it('never counts down from more than the burn time, even for a message sent since the last tick', () => {
+    // The shared clock last ticked at NOW; the message was sent 400 ms later and lives 5 s.
+    const sentAt = NOW + 400
+    show(makeMessage({ authorName: 'Alice', text: 'quick', sentAt, burnAt: sentAt + 5 * SECOND }))
+    render(<Channel />)
+    expect(within(row('Alice')).getByText('5s')).toBeTruthy()
+    expect(within(row('Alice')).getByText('Burns in 5 seconds')).toBeTruthy()
+  })
+
+  it('lays out each message in its own direction, right-to-left text included', () => {
+    show(makeMessage({ authorName: 'Alice', text: 'שלום לכולם', sentAt: NOW }))
+    render(<Channel />)
+    const text = within(row('Alice')).getByText('שלום לכולם')
+    expect(text.getAttribute('dir')).toBe('auto')
   })
 })

@@ -1,30 +1,55 @@
 // The virtualised message list: only the rows on screen exist in the page, so a channel with
 // thousands of messages scrolls as smoothly as one with ten. It sticks to the bottom while the
-// user is there, and loads older history when they scroll near the top.
+// user is there, and loads older history when they scroll near the top. From the keyboard it is
+// one Tab stop: the arrow keys (and Home, End) move between messages, each with its actions.
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react'
-import type { MessageInfo } from '../../../../shared/api'
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+} from 'react'
 import { useClock } from '../../store/clock'
 import type { ChannelMessages } from '../../store/messages'
 import { buildMessageRows, type MessageRow } from './grouping'
-import { MessageItem } from './MessageItem'
+import { MessageItem, type MessageActions } from './MessageItem'
+
+/**
+ * A column whose content sits at its bottom: a few messages rest on the composer, as in
+ * Discord, instead of hanging from the top with a gap below. Set beside the virtualiser's own
+ * sizes because the list's scrolling relies on it.
+ */
+const SCROLLER_STYLE = { display: 'flex', flexDirection: 'column' } as const
+const CONTENT_STYLE = { marginTop: 'auto', flexShrink: 0 } as const
 
 /** Within this many pixels of the bottom counts as "at the bottom". */
 const STICK_THRESHOLD = 80
 /** Older history starts loading this close to the top. */
 const LOAD_OLDER_THRESHOLD = 400
 
-export interface MessageListProps {
+export interface MessageListProps extends MessageActions {
   readonly channel: ChannelMessages
   readonly channelName: string
   readonly myUserId: string | null
   readonly editingId: string | null
+  /** The members' current names by user id; a message keeps the name it was sent with otherwise. */
+  readonly authorNames?: ReadonlyMap<string, string>
   readonly onLoadOlder: () => void
-  readonly onEdit: (message: MessageInfo) => void
-  readonly onDelete: (message: MessageInfo) => void
 }
 
 type ListRow = MessageRow | { readonly kind: 'start'; readonly key: string }
+
+/** The first message a channel ever had is its seq 1: below that, nothing was there to burn. */
+export function startOfChannelText(channel: ChannelMessages): string {
+  const oldest = channel.messages.find((message) => message.seq !== null)
+  return oldest && oldest.seq !== null && oldest.seq > 1
+    ? 'The beginning of what is left here. Older messages have burned.'
+    : 'This is the start of the channel.'
+}
 
 function estimateRow(row: ListRow | undefined): number {
   if (!row) return 40
@@ -38,10 +63,15 @@ export function MessageList({
   channelName,
   myUserId,
   editingId,
+  authorNames,
   onLoadOlder,
   onEdit,
   onDelete,
+  onCopy,
 }: MessageListProps) {
+  const keyboardHintId = useId()
+  /** The message row that is the list's Tab stop; the newest when none was focused yet. */
+  const [activeId, setActiveId] = useState<string | null>(null)
   // Day labels and full times change at most once a minute.
   const minute = useClock((state) => Math.floor(state.now / 60_000) * 60_000)
   const showStart = channel.loaded && !channel.hasOlder && channel.messages.length > 0
@@ -104,6 +134,61 @@ export function MessageList({
     maybeLoadOlder()
   }, [maybeLoadOlder, rows.length])
 
+  const messageIndexes = useMemo(
+    () => rows.flatMap((row, index) => (row.kind === 'message' ? [index] : [])),
+    [rows],
+  )
+  const tabStopId =
+    activeId !== null && channel.messages.some((message) => message.id === activeId)
+      ? activeId
+      : (channel.messages[channel.messages.length - 1]?.id ?? null)
+
+  const pendingFocus = useRef<number | null>(null)
+  const rowElement = useCallback(
+    (index: number) =>
+      scrollRef.current?.querySelector<HTMLElement>(`[data-index="${index}"] [data-message-row]`) ??
+      null,
+    [],
+  )
+  // A row asked for while off screen takes focus once the virtualiser has rendered it.
+  useEffect(() => {
+    const index = pendingFocus.current
+    if (index === null) return
+    const element = rowElement(index)
+    if (!element) return
+    pendingFocus.current = null
+    element.focus()
+  })
+
+  function focusRow(index: number) {
+    const element = rowElement(index)
+    if (element) return element.focus()
+    pendingFocus.current = index
+    virtualizer.scrollToIndex(index, { align: 'auto' })
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return
+    const target = event.target as HTMLElement
+    const onRow = target.hasAttribute('data-message-row')
+    if (!onRow && target !== scrollRef.current) return
+    const first = messageIndexes[0]
+    const last = messageIndexes[messageIndexes.length - 1]
+    if (first === undefined || last === undefined) return
+    const current = onRow ? Number(target.closest('[data-index]')?.getAttribute('data-index')) : NaN
+    const position = messageIndexes.indexOf(current)
+    let next: number | undefined
+    if (event.key === 'ArrowUp')
+      next = position < 0 ? last : messageIndexes[Math.max(0, position - 1)]
+    else if (event.key === 'ArrowDown')
+      next = position < 0 ? last : messageIndexes[Math.min(messageIndexes.length - 1, position + 1)]
+    else if (event.key === 'Home' && onRow) next = first
+    else if (event.key === 'End' && onRow) next = last
+    if (next === undefined) return
+    event.preventDefault()
+    focusRow(next)
+  }
+
   function onScroll() {
     const element = scrollRef.current
     if (!element) return
@@ -119,16 +204,30 @@ export function MessageList({
       <div className="message-list__older" role="status">
         {channel.loadingOlder ? 'Loading older messages…' : ''}
       </div>
+      <p id={keyboardHintId} className="sr-only">
+        Up and Down arrows move between messages; Enter opens a message's actions.
+      </p>
       <div
         ref={scrollRef}
         className="message-scroll"
         onScroll={onScroll}
+        onKeyDown={onKeyDown}
+        onFocus={(event) => {
+          const id = (event.target as HTMLElement).closest<HTMLElement>('[data-message-row]')
+            ?.dataset.messageId
+          if (id) setActiveId(id)
+        }}
         tabIndex={0}
         role="region"
         aria-label={`Messages in ${channelName}`}
+        aria-describedby={keyboardHintId}
         data-testid="message-list"
+        style={SCROLLER_STYLE}
       >
-        <div className="message-scroll__spacer" style={{ height: virtualizer.getTotalSize() }}>
+        <div
+          className="message-scroll__spacer"
+          style={{ ...CONTENT_STYLE, height: virtualizer.getTotalSize() }}
+        >
           <div
             className="message-scroll__window"
             role="list"
@@ -147,7 +246,7 @@ export function MessageList({
                   {row.kind === 'start' ? (
                     <div className="channel-start">
                       <h2 className="channel-start__title">#{channelName}</h2>
-                      <p>The beginning of what is left here. Older messages have burned.</p>
+                      <p>{startOfChannelText(channel)}</p>
                     </div>
                   ) : row.kind === 'day' ? (
                     <div className="day-divider">
@@ -156,12 +255,16 @@ export function MessageList({
                   ) : (
                     <MessageItem
                       message={row.message}
+                      authorName={authorNames?.get(row.message.authorId) ?? row.message.authorName}
                       startsGroup={row.startsGroup}
                       mine={row.message.authorId === myUserId}
                       editing={row.message.id === editingId}
                       now={minute}
+                      tabStop={row.message.id === tabStopId}
+                      keyboardHintId={keyboardHintId}
                       onEdit={onEdit}
                       onDelete={onDelete}
+                      onCopy={onCopy}
                     />
                   )}
                 </div>

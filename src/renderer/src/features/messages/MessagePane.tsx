@@ -1,8 +1,9 @@
 // The middle of the main view: the open channel's header, its messages and the composer, or
 // an empty state that says what to do next.
-import { useCallback, useMemo } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react'
 import type { ChannelInfo, MessageInfo, ServerDetails } from '../../../../shared/api'
-import { Button } from '../../components/Button'
+import { Button, IconButton } from '../../components/Button'
+import { Dialog, DialogActions } from '../../components/Dialog'
 import { EmptyState } from '../../components/EmptyState'
 import { useAuth } from '../../store/auth'
 import { channelKey, useMessages } from '../../store/messages'
@@ -14,7 +15,26 @@ import { VoicePane } from '../voice/VoicePane'
 import { Composer, EditComposer } from './Composer'
 import { MessageList } from './MessageList'
 import './messages.css'
-import { FlameIcon, HashIcon, SpeakerIcon, WarningIcon } from '../../components/icons'
+import { FlameIcon, HashIcon, MembersIcon, SpeakerIcon, WarningIcon } from '../../components/icons'
+import { useMembersShown, useNarrowLayout } from '../../app/layout'
+
+/** Discord's member list button: the list beside the messages, or over them in a narrow window. */
+function MembersToggle() {
+  const narrow = useNarrowLayout()
+  const shown = useMembersShown()
+  const toggleMembers = useUi((state) => state.toggleMembers)
+  return (
+    <IconButton
+      className="pane__members-toggle"
+      label="Member list"
+      aria-pressed={shown}
+      data-testid="members-toggle"
+      onClick={() => toggleMembers(narrow)}
+    >
+      <MembersIcon />
+    </IconButton>
+  )
+}
 
 function ChannelHeader({ channel }: { channel: ChannelInfo }) {
   return (
@@ -30,6 +50,7 @@ function ChannelHeader({ channel }: { channel: ChannelInfo }) {
           <FlameIcon size={13} /> Messages burn after {formatBurnLong(channel.burnSeconds)}
         </span>
       )}
+      <MembersToggle />
     </header>
   )
 }
@@ -38,16 +59,76 @@ function ChannelHeader({ channel }: { channel: ChannelInfo }) {
 function NewMessageAnnouncer({
   messages,
   myUserId,
+  authorNames,
 }: {
   messages: readonly MessageInfo[]
   myUserId: string | null
+  authorNames: ReadonlyMap<string, string>
 }) {
   const last = messages[messages.length - 1]
-  const text = last && last.authorId !== myUserId ? `${last.authorName}: ${last.text}` : ''
+  const text =
+    last && last.authorId !== myUserId
+      ? `${authorNames.get(last.authorId) ?? last.authorName}: ${last.text}`
+      : ''
   return (
     <div className="sr-only" aria-live="polite" aria-atomic="true" data-testid="message-announcer">
       {text}
     </div>
+  )
+}
+
+/** Asks before a message is deleted for everyone: a slip of the keyboard cannot be undone. */
+function DeleteMessageDialog({
+  message,
+  onCancel,
+  onDeleted,
+  fallbackFocus,
+}: {
+  message: MessageInfo
+  onCancel: () => void
+  onDeleted: () => void
+  fallbackFocus: () => HTMLElement | null | undefined
+}) {
+  const remove = useMessages((s) => s.remove)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+
+  async function onDelete() {
+    setBusy(true)
+    const outcome = await remove(message.serverId, message.channelId, message.id)
+    setBusy(false)
+    if (outcome.ok) onDeleted()
+    else setError(outcome.error)
+  }
+
+  return (
+    <Dialog
+      title="Delete this message?"
+      onClose={onCancel}
+      size="sm"
+      testId="delete-message-dialog"
+      fallbackFocus={fallbackFocus}
+    >
+      <blockquote className="quoted-message" dir="auto">
+        {message.text}
+      </blockquote>
+      <p className="section-text">
+        It disappears for everyone in the channel. This cannot be undone.
+      </p>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <DialogActions>
+        <Button onClick={onCancel} data-autofocus>
+          Cancel
+        </Button>
+        <Button variant="danger" busy={busy} busyLabel="Deleting…" onClick={() => void onDelete()}>
+          Delete
+        </Button>
+      </DialogActions>
+    </Dialog>
   )
 }
 
@@ -58,8 +139,14 @@ function TextChannel({ server, channel }: { server: ServerDetails; channel: Chan
   const editingId = useUi((s) => (s.editing?.channelKey === key ? s.editing.messageId : null))
   const startEditing = useUi((s) => s.startEditing)
   const loadOlder = useMessages((s) => s.loadOlder)
-  const remove = useMessages((s) => s.remove)
   const pushNotice = useUi((s) => s.pushNotice)
+  const [deleting, setDeleting] = useState<MessageInfo | null>(null)
+  const contentRef = useRef<HTMLDivElement>(null)
+  // Names as the server lists them now: a display name changed since a message was sent shows.
+  const authorNames = useMemo(
+    () => new Map(server.members.map((member) => [member.userId, member.displayName])),
+    [server.members],
+  )
 
   const onLoadOlder = useCallback(
     () => void loadOlder(server.id, channel.id),
@@ -69,13 +156,23 @@ function TextChannel({ server, channel }: { server: ServerDetails; channel: Chan
     (message: MessageInfo) => startEditing({ channelKey: key, messageId: message.id }),
     [startEditing, key],
   )
-  const onDelete = useCallback(
+  const onDelete = useCallback((message: MessageInfo) => setDeleting(message), [])
+  const onCopy = useCallback(
     (message: MessageInfo) => {
-      void remove(server.id, channel.id, message.id).then((outcome) => {
-        if (!outcome.ok) pushNotice('warning', outcome.error)
-      })
+      navigator.clipboard.writeText(message.text).then(
+        () => pushNotice('info', 'Copied the message text.'),
+        () => pushNotice('warning', 'The text could not be copied.'),
+      )
     },
-    [remove, server.id, channel.id, pushNotice],
+    [pushNotice],
+  )
+  // After a deletion the message's row is gone: focus goes to the list, or, if that emptied it,
+  // to the composer below.
+  const afterDeleteFocus = useCallback(
+    () =>
+      contentRef.current?.querySelector<HTMLElement>('[data-testid="message-list"]') ??
+      contentRef.current?.parentElement?.querySelector<HTMLElement>('[data-testid="composer"]'),
+    [],
   )
 
   const lastOwn = useMemo(
@@ -91,7 +188,7 @@ function TextChannel({ server, channel }: { server: ServerDetails; channel: Chan
 
   return (
     <>
-      <div className="pane__content">
+      <div className="pane__content" ref={contentRef}>
         {!state.loaded && !state.error ? (
           <div className="pane__loading" role="status">
             Loading messages…
@@ -113,13 +210,28 @@ function TextChannel({ server, channel }: { server: ServerDetails; channel: Chan
             channelName={channel.name}
             myUserId={myUserId}
             editingId={editingId}
+            authorNames={authorNames}
             onLoadOlder={onLoadOlder}
             onEdit={onEdit}
             onDelete={onDelete}
+            onCopy={onCopy}
           />
         )}
       </div>
-      <NewMessageAnnouncer messages={state.messages} myUserId={myUserId} />
+      {deleting && (
+        <DeleteMessageDialog
+          key={deleting.id}
+          message={deleting}
+          onCancel={() => setDeleting(null)}
+          onDeleted={() => setDeleting(null)}
+          fallbackFocus={afterDeleteFocus}
+        />
+      )}
+      <NewMessageAnnouncer
+        messages={state.messages}
+        myUserId={myUserId}
+        authorNames={authorNames}
+      />
       {editingMessage ? (
         <EditComposer
           key={editingMessage.id}
@@ -140,12 +252,32 @@ function TextChannel({ server, channel }: { server: ServerDetails; channel: Chan
   )
 }
 
+/**
+ * Gives focus to the pane's first control (the composer, or the button saying what to do first)
+ * when asked, once it is on screen and no dialog holds focus.
+ */
+function useMainFocus(pane: RefObject<HTMLElement | null>): void {
+  const pending = useUi((state) => state.mainFocusPending)
+  const dialogOpen = useUi((state) => state.dialog !== null)
+  const mainFocusDone = useUi((state) => state.mainFocusDone)
+  // Runs after every render while pending: the target may appear only once data has loaded.
+  useEffect(() => {
+    if (!pending || dialogOpen) return
+    const target = pane.current?.querySelector<HTMLElement>('[data-main-focus]')
+    if (!target) return
+    target.focus()
+    mainFocusDone()
+  })
+}
+
 export function MessagePane() {
   const server = useSelectedServer()
   const channel = useSelectedChannel()
   const listLoaded = useServers((state) => state.listLoaded)
   const hasServers = useServers((state) => state.list.length > 0)
   const openDialog = useUi((state) => state.openDialog)
+  const paneRef = useRef<HTMLElement>(null)
+  useMainFocus(paneRef)
 
   let content
   if (!listLoaded) {
@@ -159,7 +291,11 @@ export function MessagePane() {
       <div className="pane__content">
         <EmptyState icon="◈" title="Welcome to paracord">
           <p data-testid="no-servers">Create a server or join one with an invite.</p>
-          <Button variant="primary" onClick={() => openDialog({ kind: 'addServer' })}>
+          <Button
+            variant="primary"
+            onClick={() => openDialog({ kind: 'addServer' })}
+            data-main-focus=""
+          >
             Create or join a server
           </Button>
         </EmptyState>
@@ -181,6 +317,7 @@ export function MessagePane() {
               <Button
                 variant="primary"
                 onClick={() => openDialog({ kind: 'createChannel', serverId: server.id })}
+                data-main-focus=""
               >
                 Create a channel
               </Button>
@@ -205,7 +342,7 @@ export function MessagePane() {
   }
 
   return (
-    <main className="pane" aria-label={channel ? `#${channel.name}` : 'Messages'}>
+    <main ref={paneRef} className="pane" aria-label={channel ? `#${channel.name}` : 'Messages'}>
       {(!channel || !server) && <h1 className="sr-only">paracord</h1>}
       {content}
     </main>

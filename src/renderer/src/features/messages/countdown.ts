@@ -7,6 +7,15 @@ const MINUTE = 60 * SECOND
 const HOUR = 60 * MINUTE
 const DAY = 24 * HOUR
 
+/**
+ * The time a message has left, never more than its whole life: the shared clock ticks once a
+ * second, so a message sent since the last tick (or by someone whose clock runs ahead) has a
+ * sending time after "now", and a 5 s message would otherwise start at "6s".
+ */
+export function remainingMs(sentAt: number, burnAt: number, now: number): number {
+  return burnAt - Math.max(now, sentAt)
+}
+
 /** "2d", "5h", "12m", "9s": the largest unit, rounded up so it never reads 0 before the end. */
 export function formatCountdown(remainingMs: number): string {
   if (remainingMs <= 0) return '0s'

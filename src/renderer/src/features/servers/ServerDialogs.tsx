@@ -1,11 +1,19 @@
 // Creating, joining and leaving servers.
 import { useState, type FormEvent } from 'react'
+import { NAME_MAX_CHARS } from '../../../../shared/api'
 import { Button } from '../../components/Button'
+import { charCount } from '../../components/char-count'
 import { Dialog, DialogActions } from '../../components/Dialog'
 import { TextField } from '../../components/TextField'
 import { selectServer, selectSomeServer } from '../../store/navigation'
 import { useServers } from '../../store/servers'
 import { useUi } from '../../store/ui'
+
+/** Opens a server just created or joined, with focus where one writes: its first text channel. */
+async function openNewServer(serverId: string): Promise<void> {
+  await selectServer(serverId)
+  useUi.getState().requestMainFocus()
+}
 
 function CreateServerForm({ onDone }: { onDone: () => void }) {
   const createServer = useServers((state) => state.createServer)
@@ -20,6 +28,12 @@ function CreateServerForm({ onDone }: { onDone: () => void }) {
       setError('Give the server a name.')
       return
     }
+    if (charCount(trimmed) > NAME_MAX_CHARS) {
+      setError(
+        `Server names can be up to ${NAME_MAX_CHARS} characters; this one has ${charCount(trimmed)}.`,
+      )
+      return
+    }
     setBusy(true)
     const outcome = await createServer(trimmed)
     setBusy(false)
@@ -28,7 +42,7 @@ function CreateServerForm({ onDone }: { onDone: () => void }) {
       return
     }
     onDone()
-    await selectServer(outcome.value.id)
+    await openNewServer(outcome.value.id)
   }
 
   return (
@@ -44,7 +58,7 @@ function CreateServerForm({ onDone }: { onDone: () => void }) {
       <TextField
         label="Server name"
         value={name}
-        maxLength={64}
+        maxChars={NAME_MAX_CHARS}
         onChange={(event) => setName(event.target.value)}
         error={error}
         disabled={busy}
@@ -77,7 +91,7 @@ function JoinServerForm({ onDone }: { onDone: () => void }) {
       return
     }
     onDone()
-    await selectServer(outcome.value.id)
+    await openNewServer(outcome.value.id)
   }
 
   return (

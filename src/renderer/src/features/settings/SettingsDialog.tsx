@@ -4,10 +4,12 @@ import { Button } from '../../components/Button'
 import { Dialog, DialogActions } from '../../components/Dialog'
 import { SelectField, SwitchField, TextField } from '../../components/TextField'
 import { useAuth } from '../../store/auth'
+import { useServers } from '../../store/servers'
 import { useSettings } from '../../store/settings'
 import { useUi } from '../../store/ui'
 import { usePasswordStrength } from '../auth/password-strength'
 import { StrengthMeter, newPasswordProblem } from '../auth/StrengthMeter'
+import { ServerSection } from './ServerSection'
 import './settings.css'
 
 function Saved({ message }: { message: string | null }) {
@@ -165,6 +167,38 @@ function autoLockOptions(current: number) {
   return [...AUTO_LOCK_OPTIONS, { value: String(current), label: `After ${current} minutes` }]
 }
 
+/**
+ * The answers given, per server, to "call directly?" (asked when calls must be relayed and the
+ * server offers no relay), each changeable here. Shown while calls are always relayed.
+ */
+function DirectCallSettings({
+  directCalls,
+  onChange,
+}: {
+  directCalls: Readonly<Record<string, boolean>>
+  onChange: (directCalls: Readonly<Record<string, boolean>>) => void
+}) {
+  const servers = useServers((state) => state.list)
+  const answered = servers.filter((server) => directCalls[server.id] !== undefined)
+  if (answered.length === 0) return null
+  return (
+    <section aria-labelledby="settings-direct-calls">
+      <h4 id="settings-direct-calls" className="settings__subtitle">
+        Servers without a relay
+      </h4>
+      {answered.map((server) => (
+        <SwitchField
+          key={server.id}
+          label={`Call directly on ${server.name}`}
+          description="This server offers no relay: calls there go directly, and the people in them see your IP address."
+          checked={directCalls[server.id] === true}
+          onChange={(checked) => onChange({ ...directCalls, [server.id]: checked })}
+        />
+      ))}
+    </section>
+  )
+}
+
 function PreferencesSections() {
   const settings = useSettings((state) => state.settings)
   const theme = useSettings((state) => state.theme)
@@ -203,11 +237,17 @@ function PreferencesSections() {
         </h3>
         <SwitchField
           label="Always relay calls"
-          description="Route voice through the relay so people you call never learn your IP address. Slightly more delay."
+          description="Route voice through the relay so people you call never learn your IP address. Slightly more delay. Where a server offers no relay, you are asked before a call there goes directly."
           checked={settings?.alwaysRelayCalls ?? false}
           disabled={!settings}
           onChange={(checked) => void update({ alwaysRelayCalls: checked })}
         />
+        {settings?.alwaysRelayCalls && (
+          <DirectCallSettings
+            directCalls={settings.directCalls ?? {}}
+            onChange={(directCalls) => void update({ directCalls })}
+          />
+        )}
         <SwitchField
           label="Show message text in notifications"
           description="Off: notifications only say who wrote, so nothing private shows on a locked screen."
@@ -310,6 +350,7 @@ export function SettingsDialog() {
     <Dialog title="Settings" onClose={closeDialog} size="lg" testId="settings-dialog">
       <ProfileSection />
       <PreferencesSections />
+      <ServerSection />
       <AccountSection />
     </Dialog>
   )

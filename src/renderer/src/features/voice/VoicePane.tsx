@@ -1,9 +1,10 @@
 // A voice channel opened in the main pane: who is here, each connection's state and quality
-// while this device is in the call, the join button or the call controls, and any problem in
-// plain words.
+// while this device is in the call, the join button or the call controls, any problem in plain
+// words, and the question a join asks where the server offers no relay.
 import type { ChannelInfo, ServerDetails, VoiceParticipant } from '../../../../shared/api'
 import { Avatar } from '../../components/Avatar'
 import { Button } from '../../components/Button'
+import { Dialog, DialogActions } from '../../components/Dialog'
 import { useAuth } from '../../store/auth'
 import { describeRoute } from './peer-stats'
 import { voice } from './voice'
@@ -76,6 +77,36 @@ function ParticipantCard({
   )
 }
 
+/**
+ * Calls must be relayed (the "Always relay calls" setting) and this server offers no relay:
+ * call directly, or not. Closing it answers nothing, so the next join asks again.
+ */
+function DirectCallQuestion({ serverName }: { serverName: string }) {
+  return (
+    <Dialog
+      title="Call without a relay?"
+      description={`${serverName} offers no relay for calls.`}
+      onClose={() => voice.answerDirectCall('dismissed')}
+      testId="direct-call-dialog"
+    >
+      <p className="section-text">
+        You can call directly instead. Then the people in the call see your IP address, and you see
+        theirs; an IP address can tell roughly where you are. The call itself stays end-to-end
+        encrypted either way.
+      </p>
+      <p className="section-text">
+        Your answer is kept for this server; you can change it in Settings, under Privacy.
+      </p>
+      <DialogActions>
+        <Button onClick={() => voice.answerDirectCall('relay_only')}>Don’t call</Button>
+        <Button variant="primary" onClick={() => voice.answerDirectCall('direct')}>
+          Call directly
+        </Button>
+      </DialogActions>
+    </Dialog>
+  )
+}
+
 export function VoicePane({ server, channel }: { server: ServerDetails; channel: ChannelInfo }) {
   const myUserId = useAuth((s) => s.userId)
   const participants = useChannelParticipants(server.id, channel.id) ?? EMPTY
@@ -84,6 +115,7 @@ export function VoicePane({ server, channel }: { server: ServerDetails; channel:
   const muted = useVoice((s) => s.muted)
   const deafened = useVoice((s) => s.deafened)
   const error = useVoice((s) => s.error)
+  const asking = useVoice((s) => s.directCallQuestion?.channelId === channel.id)
   const here = callChannel === channel.id
   const inCall = here && phase === 'in_call'
   const joining = here && phase === 'joining'
@@ -112,6 +144,7 @@ export function VoicePane({ server, channel }: { server: ServerDetails; channel:
           {error}
         </p>
       )}
+      {asking && <DirectCallQuestion serverName={server.name} />}
       <div className="voice__controls" role="group" aria-label="Call controls">
         {inCall ? (
           <>

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { IceConfig, VoiceCall, VoiceParticipant } from '../../../../shared/api'
 import { ParacordError } from '../../../../shared/api-errors'
 import { CONNECT_TIMEOUT_MS, DISCONNECTED_GRACE_MS, RESTART_DELAYS_MS } from './call-mesh'
@@ -7,11 +7,12 @@ import { callHarness, fakeStream, RELAY, type CallHarness, type FakePeer } from 
 import {
   CALL_ENDED,
   CONNECTION_LOST,
-  NO_RELAY,
+  DIRECT_CALLS_DECLINED,
+  DIRECT_UNREACHABLE,
   RELAY_UNREACHABLE,
   VoiceProblem,
 } from './voice-problems'
-import { voiceKey } from './voice-store'
+import { voiceKey, type DirectCallQuestion } from './voice-store'
 
 const SERVER = 'server'
 const CHANNEL = 'lounge'
@@ -149,16 +150,6 @@ describe('joining a call', () => {
     expect(harness.api.joinVoice).not.toHaveBeenCalled()
   })
 
-  it('refuses a relay-only call when the server offers no relay, and lets the microphone go', async () => {
-    const noRelay: IceConfig = { iceServers: [], relayOnly: true, expiresAt: null }
-    const harness = await joined([cat], noRelay)
-
-    expect(harness.store.getState()).toMatchObject({ phase: 'idle', error: NO_RELAY })
-    expect(harness.media.mic?.track.stopped).toBe(true)
-    expect(harness.media.audioClosed).toBe(1)
-    expect(harness.api.joinVoice).not.toHaveBeenCalled()
-  })
-
   it('shows the core’s own words when the channel is full', async () => {
     const harness = callHarness(RELAY, callWith(cat))
     const full = new ParacordError('conflict', 'This voice channel is full (8 people).')
@@ -274,6 +265,159 @@ describe('mute and deafen', () => {
     controller.setMuted(false)
     expect(store.getState()).toMatchObject({ deafened: false, muted: false })
     expect(playback?.muted).toBe(false)
+  })
+})
+
+describe('a server that offers no relay, while calls are always relayed', () => {
+  const NO_RELAY: IceConfig = { iceServers: [], relayOnly: true, expiresAt: null }
+
+  /** Starts a join and waits until it asks; returns the join and every question it asked. */
+  async function asked(harness: CallHarness) {
+    const questions: (DirectCallQuestion | null)[] = []
+    harness.store.subscribe((state, before) => {
+      if (state.directCallQuestion !== before.directCallQuestion)
+        questions.push(state.directCallQuestion)
+    })
+    const joining = harness.controller.join(SERVER, CHANNEL, ME)
+    await vi.waitFor(() => expect(harness.store.getState().directCallQuestion).not.toBeNull())
+    return { joining, questions }
+  }
+
+  it('asks before any microphone opens, and "Call directly" connects without the relay', async () => {
+    const harness = callHarness(NO_RELAY, callWith(cat))
+    const { joining } = await asked(harness)
+    expect(harness.store.getState()).toMatchObject({
+      phase: 'joining',
+      directCallQuestion: { serverId: SERVER, channelId: CHANNEL },
+    })
+    expect(harness.media.mic).toBeNull()
+    expect(harness.api.joinVoice).not.toHaveBeenCalled()
+
+    harness.controller.answerDirectCall('direct')
+    await joining
+
+    expect(harness.directCalls.answers.get(SERVER)).toBe(true)
+    expect(harness.store.getState()).toMatchObject({
+      phase: 'in_call',
+      error: null,
+      directCallQuestion: null,
+    })
+    expect(last(harness.peers).options.config).toEqual({
+      iceServers: [],
+      iceTransportPolicy: 'all',
+    })
+  })
+
+  it('remembers "Call directly" for that server: the next join does not ask', async () => {
+    const harness = callHarness(NO_RELAY, callWith(cat))
+    harness.directCalls.answers.set(SERVER, true)
+    const questions: unknown[] = []
+    harness.store.subscribe((state) => state.directCallQuestion && questions.push(state))
+
+    await harness.controller.join(SERVER, CHANNEL, ME)
+
+    expect(questions).toEqual([])
+    expect(harness.store.getState().phase).toBe('in_call')
+    expect(last(harness.peers).options.config?.iceTransportPolicy).toBe('all')
+  })
+
+  it('"Don’t call" is remembered: no call, no microphone, and words that say where to change it', async () => {
+    const harness = callHarness(NO_RELAY, callWith(cat))
+    const { joining, questions } = await asked(harness)
+    harness.controller.answerDirectCall('relay_only')
+    await joining
+
+    expect(harness.directCalls.answers.get(SERVER)).toBe(false)
+    expect(harness.store.getState()).toMatchObject({
+      phase: 'idle',
+      call: null,
+      error: DIRECT_CALLS_DECLINED,
+    })
+    expect(DIRECT_CALLS_DECLINED).toMatch(/Settings, under Privacy/)
+    expect(harness.media.mic).toBeNull()
+    expect(harness.api.joinVoice).not.toHaveBeenCalled()
+
+    // The next join answers at once, without asking.
+    await harness.controller.join(SERVER, CHANNEL, ME)
+    expect(questions.filter((question) => question !== null)).toHaveLength(1)
+    expect(harness.store.getState().error).toBe(DIRECT_CALLS_DECLINED)
+  })
+
+  it('closing the question answers nothing: no call, no error, and the next join asks again', async () => {
+    const harness = callHarness(NO_RELAY, callWith(cat))
+    const first = await asked(harness)
+    harness.controller.answerDirectCall('dismissed')
+    await first.joining
+
+    expect(harness.store.getState()).toMatchObject({
+      phase: 'idle',
+      call: null,
+      error: null,
+      directCallQuestion: null,
+    })
+    expect(harness.directCalls.answers.has(SERVER)).toBe(false)
+    expect(harness.api.joinVoice).not.toHaveBeenCalled()
+
+    const second = await asked(harness)
+    harness.controller.answerDirectCall('direct')
+    await second.joining
+    expect(harness.store.getState().phase).toBe('in_call')
+  })
+
+  it('leaving while asked ends the join', async () => {
+    const harness = callHarness(NO_RELAY, callWith(cat))
+    const { joining } = await asked(harness)
+
+    await harness.controller.leave()
+    await joining
+
+    expect(harness.store.getState()).toMatchObject({
+      phase: 'idle',
+      call: null,
+      directCallQuestion: null,
+    })
+    expect(harness.api.joinVoice).not.toHaveBeenCalled()
+    expect(harness.media.mic).toBeNull()
+  })
+
+  it('an answer that cannot be saved still starts this call, and the next join asks again', async () => {
+    const harness = callHarness(NO_RELAY, callWith(cat))
+    harness.directCalls.failing = true
+    const { joining } = await asked(harness)
+    harness.controller.answerDirectCall('direct')
+    await joining
+
+    expect(harness.store.getState().phase).toBe('in_call')
+    expect(harness.directCalls.answers.has(SERVER)).toBe(false)
+  })
+
+  it('a direct connection that fails blames the networks, not a relay, and stays direct', async () => {
+    const harness = callHarness(NO_RELAY, callWith(cat))
+    harness.directCalls.answers.set(SERVER, true)
+    await harness.controller.join(SERVER, CHANNEL, ME)
+    const { store, peers, clock } = harness
+
+    last(peers).emit('error', new Error('Connection failed.'))
+    expect(store.getState().error).toBe(DIRECT_UNREACHABLE)
+
+    // Fresh credentials still name no relay: the next connection is direct again.
+    await clock.advance(RESTART_DELAYS_MS[0])
+    expect(peers).toHaveLength(2)
+    expect(last(peers).options.config?.iceTransportPolicy).toBe('all')
+  })
+
+  it('a relay that appears later is used again', async () => {
+    const harness = callHarness(NO_RELAY, callWith(cat))
+    harness.directCalls.answers.set(SERVER, true)
+    await harness.controller.join(SERVER, CHANNEL, ME)
+    const { peers, clock, api } = harness
+    api.getIceServers.mockResolvedValue(RELAY)
+
+    last(peers).emit('error', new Error('Connection failed.'))
+    await clock.advance(RESTART_DELAYS_MS[0])
+
+    expect(last(peers).options.config).toMatchObject({ iceTransportPolicy: 'relay' })
+    expect(last(peers).options.config?.iceServers).toHaveLength(1)
   })
 })
 

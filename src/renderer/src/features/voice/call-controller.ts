@@ -5,7 +5,12 @@
 import type { ApiEvents } from '../../../../shared/api'
 import type { CallAudio, CallDeps } from './call-deps'
 import { CallMesh } from './call-mesh'
-import { CALL_ENDED, describeVoiceError, NO_RELAY, VoiceProblem } from './voice-problems'
+import {
+  CALL_ENDED,
+  describeVoiceError,
+  DIRECT_CALLS_DECLINED,
+  VoiceProblem,
+} from './voice-problems'
 import { emptyVoice, withChannel, withoutCall } from './voice-store'
 
 type VoiceEvents = Pick<ApiEvents, 'voiceParticipants' | 'voiceSignal' | 'voiceEnded'>
@@ -15,10 +20,15 @@ export interface VoiceEventSource {
   on<E extends keyof VoiceEvents>(event: E, listener: (payload: ApiEvents[E]) => void): () => void
 }
 
+/** What the person answered to "call directly?"; `dismissed`: closed it without answering. */
+export type DirectCallAnswer = 'direct' | 'relay_only' | 'dismissed'
+
 export class CallController {
   private call: CallMesh | null = null
   /** The join in progress; a leave or another join replaces it. */
   private joining: object | null = null
+  /** Settles the question a join is waiting on (store: directCallQuestion). */
+  private answerQuestion: ((answer: DirectCallAnswer) => void) | null = null
 
   constructor(private readonly deps: CallDeps) {}
 
@@ -34,17 +44,34 @@ export class CallController {
     let audio: CallAudio | null = null
     let joinedInCore = false
     try {
-      // 1. The microphone first: the only permission paracord asks for.
+      // 1. Relay credentials. Relay-only calls cannot connect where the server offers no relay:
+      //    the person decides (once per server) whether to call directly there instead, before
+      //    any microphone opens for a call that may not happen.
+      const ice = await api().getIceServers({})
+      const directWithoutRelay = ice.relayOnly && ice.iceServers.length === 0
+      if (directWithoutRelay) {
+        const direct = await this.mayCallDirectly(serverId, channelId)
+        if (this.joining !== attempt) return
+        if (direct === null) {
+          store.setState((state) => ({ ...withoutCall(state), error: null }))
+          return
+        }
+        if (!direct) throw new VoiceProblem(DIRECT_CALLS_DECLINED)
+      }
+      // 2. The microphone: the only permission paracord asks for.
       mic = await media.openMicrophone()
       audio = media.openAudio()
-      // 2. Relay credentials; without a relay, relay-only calls cannot connect.
-      const ice = await api().getIceServers({})
-      if (ice.relayOnly && ice.iceServers.length === 0) throw new VoiceProblem(NO_RELAY)
       // 3. Announce the join; the core refuses when the channel is full.
       const joined = await api().joinVoice({ serverId, channelId })
       joinedInCore = true
       if (this.joining !== attempt) throw new VoiceProblem('left while joining')
-      const place = { serverId, channelId, sessionId: joined.sessionId, myUserId }
+      const place = {
+        serverId,
+        channelId,
+        sessionId: joined.sessionId,
+        myUserId,
+        directWithoutRelay,
+      }
       const call = new CallMesh(place, mic, ice, audio, this.deps)
       this.call = call
       store.setState((state) => ({
@@ -69,10 +96,37 @@ export class CallController {
     }
   }
 
+  /** The person's answer to the question a join is waiting on. */
+  answerDirectCall(answer: DirectCallAnswer): void {
+    this.answerQuestion?.(answer)
+  }
+
+  /**
+   * Whether this server's calls may go direct: the answer remembered for it, or the person's
+   * (then remembered) answer to the question; null when they dismissed the question.
+   */
+  private async mayCallDirectly(serverId: string, channelId: string): Promise<boolean | null> {
+    const { directCalls, store } = this.deps
+    const remembered = directCalls.get(serverId)
+    if (remembered !== undefined) return remembered
+    store.setState({ directCallQuestion: { serverId, channelId } })
+    const answer = await new Promise<DirectCallAnswer>((resolve) => {
+      this.answerQuestion = resolve
+    })
+    this.answerQuestion = null
+    store.setState({ directCallQuestion: null })
+    if (answer === 'dismissed') return null
+    const direct = answer === 'direct'
+    // Not kept (say, offline): this call goes ahead, and the next one asks again.
+    await directCalls.remember(serverId, direct).catch(() => undefined)
+    return direct
+  }
+
   async leave(): Promise<void> {
     const { api, store } = this.deps
     const wasJoining = this.joining !== null
     this.joining = null
+    this.answerQuestion?.('dismissed')
     const active = this.call
     this.call = null
     active?.close()
@@ -146,6 +200,7 @@ export class CallController {
   /** On lock or sign-out: hang up here and forget who was where. */
   forget(): void {
     this.joining = null
+    this.answerQuestion?.('dismissed')
     this.call?.close()
     this.call = null
     this.deps.store.setState(emptyVoice())

@@ -55,6 +55,16 @@ export interface CallMedia {
 
 export type VoiceStore = Pick<StoreApi<VoiceSlice>, 'getState' | 'setState'>
 
+/**
+ * The person's answers to "call directly?" per server (Settings.directCalls), asked when calls
+ * must be relayed and the server offers no relay.
+ */
+export interface DirectCallChoices {
+  /** True: call directly there; false: do not; undefined: never asked. */
+  readonly get: (serverId: string) => boolean | undefined
+  readonly remember: (serverId: string, direct: boolean) => Promise<void>
+}
+
 export interface CallDeps {
   /** Read at each use: the API is set once the window has connected. */
   readonly api: () => VoiceApi
@@ -62,4 +72,5 @@ export interface CallDeps {
   readonly createPeer: PeerFactory
   readonly media: CallMedia
   readonly store: VoiceStore
+  readonly directCalls: DirectCallChoices
 }

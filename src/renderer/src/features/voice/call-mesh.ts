@@ -10,7 +10,7 @@ import { IceCredentials } from './ice-credentials'
 import { isInitiator, peerKey, planMesh } from './mesh-plan'
 import { summariseStats } from './peer-stats'
 import { answerVerdict, decodeSignal, encodeSignal } from './signal-envelope'
-import { CONNECTION_LOST, RELAY_UNREACHABLE } from './voice-problems'
+import { CONNECTION_LOST, DIRECT_UNREACHABLE, RELAY_UNREACHABLE } from './voice-problems'
 import { withoutPeer, withPeer, type PeerState } from './voice-store'
 
 /** A connection not up by then counts as failed (the relay is unreachable or refused us). */
@@ -30,6 +30,8 @@ export interface CallPlace {
   /** This device's session of the call. */
   readonly sessionId: string
   readonly myUserId: string
+  /** The person chose to call directly here, where the server offers no relay. */
+  readonly directWithoutRelay?: boolean
 }
 
 /** One connection to one participant's session; replaced (not renegotiated) to reconnect. */
@@ -75,7 +77,7 @@ export class CallMesh {
       clock.setInterval(() => this.measure(), METER_INTERVAL_MS),
       clock.setInterval(() => this.collectStats(), STATS_INTERVAL_MS),
     ]
-    this.ice = new IceCredentials(ice, deps.api, clock)
+    this.ice = new IceCredentials(ice, deps.api, clock, place.directWithoutRelay)
   }
 
   // --- the mesh -------------------------------------------------------------------------------
@@ -230,7 +232,7 @@ export class CallMesh {
       if (!current()) return
       // Relay-only with no candidate at all: the relay refused the credentials or is away.
       if (gathering === 'complete' && link.candidates === 0 && !link.connected)
-        this.fail(link, peer, RELAY_UNREACHABLE)
+        this.fail(link, peer, this.unreachable())
       if (ice === 'disconnected') {
         this.update(link, 'reconnecting')
         this.later(link, DISCONNECTED_GRACE_MS, () => {
@@ -245,7 +247,7 @@ export class CallMesh {
       }
     })
     peer.on('error', () => {
-      if (current()) this.fail(link, peer, link.connected ? CONNECTION_LOST : RELAY_UNREACHABLE)
+      if (current()) this.fail(link, peer, link.connected ? CONNECTION_LOST : this.unreachable())
     })
     peer.on('close', () => {
       if (current()) this.fail(link, peer, CONNECTION_LOST)
@@ -253,7 +255,7 @@ export class CallMesh {
     // Waiting for the other side's first offer is not a failure; a started connection is.
     if (link.initiator || link.gen !== 0)
       this.later(link, CONNECT_TIMEOUT_MS, () => {
-        if (current() && !link.connected) this.fail(link, peer, RELAY_UNREACHABLE)
+        if (current() && !link.connected) this.fail(link, peer, this.unreachable())
       })
   }
 
@@ -261,6 +263,11 @@ export class CallMesh {
    * The connection failed: show why, and start again. The initiator makes a new generation
    * (with fresh relay credentials) after a growing pause; the other side waits for it.
    */
+  /** Why a connection that never came up failed: the relay, or, without one, the networks. */
+  private unreachable(): string {
+    return this.ice.config().iceServers?.length ? RELAY_UNREACHABLE : DIRECT_UNREACHABLE
+  }
+
   private fail(link: Link, peer: PeerInstance, reason: string): void {
     if (link.peer !== peer || this.closed) return
     const wasConnected = link.connected

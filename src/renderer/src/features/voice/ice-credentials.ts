@@ -8,14 +8,19 @@ const MIN_REFRESH_DELAY_MS = 10_000
 /** Fetch at most this long before expiry (or halfway there when that is sooner). */
 const MAX_REFRESH_LEAD_MS = 5 * 60_000
 
-export function rtcConfig(ice: IceConfig): RTCConfiguration {
+/**
+ * `directWithoutRelay`: the person chose to call directly on this server while it offers no
+ * relay, so "relay only" gives way to direct connections (until a relay appears).
+ */
+export function rtcConfig(ice: IceConfig, directWithoutRelay = false): RTCConfiguration {
+  const relayOnly = ice.relayOnly && !(directWithoutRelay && ice.iceServers.length === 0)
   return {
     iceServers: ice.iceServers.map((server) => ({
       urls: [...server.urls],
       username: server.username,
       credential: server.credential,
     })),
-    iceTransportPolicy: ice.relayOnly ? 'relay' : 'all',
+    iceTransportPolicy: relayOnly ? 'relay' : 'all',
   }
 }
 
@@ -34,13 +39,14 @@ export class IceCredentials {
     private ice: IceConfig,
     private readonly api: () => VoiceApi,
     private readonly clock: Clock,
+    private readonly directWithoutRelay = false,
   ) {
     this.schedule()
   }
 
   /** The configuration for a connection made now. */
   config(): RTCConfiguration {
-    return rtcConfig(this.ice)
+    return rtcConfig(this.ice, this.directWithoutRelay)
   }
 
   /** Fetches fresh credentials; on failure keeps the old ones (the next refresh tries again). */

@@ -9,6 +9,7 @@ import type {
   CallDeps,
   CallMedia,
   Clock,
+  DirectCallChoices,
   Meter,
   Playback,
   TimerId,
@@ -218,6 +219,21 @@ export function fakeVoiceApi(ice: IceConfig, joined: VoiceCall) {
   } satisfies VoiceApi
 }
 
+// --- the answers to "call directly?" -------------------------------------------------------------
+
+/** What the settings keep per server, held here; `failing` makes remembering fail. */
+export class RememberedDirectCalls implements DirectCallChoices {
+  readonly answers = new Map<string, boolean>()
+  failing = false
+
+  readonly get = (serverId: string) => this.answers.get(serverId)
+  readonly remember = (serverId: string, direct: boolean) => {
+    if (this.failing) return Promise.reject(new Error('the settings could not be saved'))
+    this.answers.set(serverId, direct)
+    return Promise.resolve()
+  }
+}
+
 // --- all of it together ------------------------------------------------------------------------
 
 export interface CallHarness {
@@ -226,6 +242,7 @@ export interface CallHarness {
   readonly clock: FakeClock
   readonly media: FakeMedia
   readonly store: StoreApi<VoiceSlice>
+  readonly directCalls: RememberedDirectCalls
   /** Every peer made, oldest first. */
   readonly peers: FakePeer[]
 }
@@ -236,8 +253,10 @@ export function callHarness(ice: IceConfig, joined: VoiceCall): CallHarness {
   const media = new FakeMedia()
   const store = createStore<VoiceSlice>()(() => emptyVoice())
   const peers: FakePeer[] = []
+  const directCalls = new RememberedDirectCalls()
   const deps: CallDeps = {
     api: () => api,
+    directCalls,
     clock,
     createPeer: (options) => {
       const peer = new FakePeer(options)
@@ -247,5 +266,5 @@ export function callHarness(ice: IceConfig, joined: VoiceCall): CallHarness {
     media,
     store,
   }
-  return { controller: new CallController(deps), api, clock, media, store, peers }
+  return { controller: new CallController(deps), api, clock, media, store, directCalls, peers }
 }

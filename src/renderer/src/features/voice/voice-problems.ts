@@ -8,10 +8,14 @@ export class VoiceProblem extends Error {}
 export const RELAY_UNREACHABLE =
   'The voice relay cannot be reached or refused the connection, so the call cannot connect. ' +
   'Trying again…'
+export const DIRECT_UNREACHABLE =
+  'The call cannot connect directly (a network on the way may block it), and this server ' +
+  'offers no relay to go around that. Trying again…'
 export const CONNECTION_LOST = 'A connection in this call was lost. Reconnecting…'
-export const NO_RELAY =
-  'This server offers no relay for calls. Calls here need "Always relay calls" turned off ' +
-  'in Settings, which lets the people you call learn your IP address.'
+/** The person said no to calling directly on a server with no relay (call-controller.ts). */
+export const DIRECT_CALLS_DECLINED =
+  'This server offers no relay for calls, and you chose not to call directly here. To call, ' +
+  'allow direct calls for this server in Settings, under Privacy.'
 
 export const CALL_ENDED: Readonly<Record<VoiceEndReason, string>> = {
   channel_deleted: 'The call ended: its voice channel was deleted.',

@@ -22,6 +22,12 @@ export interface CallView {
 
 export type CallPhase = 'idle' | 'joining' | 'in_call'
 
+/** A join waiting for the person to say whether to call directly (the server has no relay). */
+export interface DirectCallQuestion {
+  readonly serverId: string
+  readonly channelId: string
+}
+
 export interface VoiceSlice {
   /** Participants by voice channel key (server/channel). */
   readonly channels: Readonly<Record<string, readonly VoiceParticipant[]>>
@@ -36,6 +42,7 @@ export interface VoiceSlice {
   readonly speaking: Readonly<Record<string, boolean>>
   /** Why the call could not start or is not connecting, in plain words. */
   readonly error: string | null
+  readonly directCallQuestion: DirectCallQuestion | null
 }
 
 export const emptyVoice = (): VoiceSlice => ({
@@ -47,6 +54,7 @@ export const emptyVoice = (): VoiceSlice => ({
   peers: {},
   speaking: {},
   error: null,
+  directCallQuestion: null,
 })
 
 export const voiceKey = (serverId: string, channelId: string) => `${serverId}/${channelId}`
