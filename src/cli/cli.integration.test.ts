@@ -154,6 +154,17 @@ describe('paracord CLI against a real backend', { timeout: 180_000 }, () => {
     expect(members).toMatch(/^bob +member/m)
   })
 
+  it('shows the server’s safety code under the members, the same for alice and bob', async () => {
+    const codeOf = (output: string) => /^safety code: (\d{5}(?: \d{5}){5})$/m.exec(output)?.[1]
+    const bobs = await succeeds('bob', ['members', 'Home'])
+    expect(bobs).toMatch(
+      /^Compare this code with another member: if yours match, you both see the same server\.$/m,
+    )
+    const alices = await succeeds('alice', ['members', 'Home'])
+    expect(codeOf(bobs)).toMatch(/^\d{5}( \d{5}){5}$/)
+    expect(codeOf(alices)).toBe(codeOf(bobs))
+  })
+
   it('carries a message from alice to bob, as text and as JSON lines', async () => {
     expect(await succeeds('alice', ['send', 'Home/chat', 'hello', 'bob'])).toMatch(
       /^\[\d\d:\d\d\] alice: hello bob {2}\(burns in 59m\)$/m,

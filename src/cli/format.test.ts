@@ -119,15 +119,31 @@ describe('tables', () => {
     ])
   })
 
-  it('flags a member whose key changed', () => {
-    const text = formatMembers([
-      { userId: 'U1', displayName: 'alice', status: '', role: 'owner', keyChanged: false },
-      { userId: 'U2', displayName: 'bob', status: 'away', role: 'member', keyChanged: true },
-    ])
+  it('flags a member whose key changed (and shows no code line without a code)', () => {
+    const text = formatMembers(
+      [
+        { userId: 'U1', displayName: 'alice', status: '', role: 'owner', keyChanged: false },
+        { userId: 'U2', displayName: 'bob', status: 'away', role: 'member', keyChanged: true },
+      ],
+      '',
+    )
     expect(text.split('\n')).toEqual([
       'NAME   ROLE    KEY      STATUS  ID',
       'alice  owner   ok       -       U1',
       'bob    member  CHANGED  away    U2',
+    ])
+  })
+
+  it('ends with the server’s safety code and what comparing it tells', () => {
+    const code = '12345 67890 13579 24680 11223 34455'
+    const text = formatMembers(
+      [{ userId: 'U1', displayName: 'alice', status: '', role: 'owner', keyChanged: false }],
+      code,
+    )
+    expect(text.split('\n').slice(-3)).toEqual([
+      '',
+      `safety code: ${code}`,
+      'Compare this code with another member: if yours match, you both see the same server.',
     ])
   })
 })

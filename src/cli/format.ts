@@ -99,8 +99,9 @@ export function formatChannels(channels: readonly ChannelInfo[]): string {
   )
 }
 
-export function formatMembers(members: readonly MemberInfo[]): string {
-  return formatTable(
+/** The member table, then the server's safety code (when it has one) and what it is for. */
+export function formatMembers(members: readonly MemberInfo[], safetyCode: string): string {
+  const table = formatTable(
     ['NAME', 'ROLE', 'KEY', 'STATUS', 'ID'],
     members.map((m) => [
       m.displayName,
@@ -110,6 +111,13 @@ export function formatMembers(members: readonly MemberInfo[]): string {
       m.userId,
     ]),
   )
+  if (safetyCode === '') return table
+  return [
+    table,
+    '',
+    `safety code: ${safetyCode}`,
+    'Compare this code with another member: if yours match, you both see the same server.',
+  ].join('\n')
 }
 
 export function formatInvite(invite: InviteInfo, now: number): string {

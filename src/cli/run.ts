@@ -211,7 +211,7 @@ class Session {
       }
       case 'members': {
         const server = await this.actions.serverDetails(action.server)
-        return this.print(formatMembers(server.members), server.members)
+        return this.print(formatMembers(server.members, server.safetyCode), server.members)
       }
       case 'kick': {
         const server = await this.actions.serverDetails(action.server)

@@ -157,6 +157,11 @@ export interface ServerDetails extends ServerSummary {
    * (members, roles, channels and keys). Compared aloud, it shows a backend that forked them.
    */
   readonly safetyCode: string
+  /**
+   * The group epoch in which this account joined; 0 for the server's founder. A member who
+   * joined later is not shown messages sent before their join.
+   */
+  readonly joinedEpoch: number
 }
 
 export type DeliveryState = 'pending' | 'sent'

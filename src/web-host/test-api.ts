@@ -197,6 +197,7 @@ export function createFakeParacordApi(): FakeParacordApi {
         unread: 0,
         epoch: 0,
         safetyCode: '',
+        joinedEpoch: 0,
         channels: [],
         members: [
           {

@@ -76,6 +76,16 @@ export function parseItem(payload: unknown): ChannelItem | null {
   }
 }
 
+/**
+ * Whether `edit` replaces the text `current` shows. Edits are ordered by the editedAt their
+ * author signed, never by arrival: the backend cannot choose which text each reader sees. Two
+ * edits dated alike settle on the greater text, so every reader shows the same one.
+ */
+export function isNewerEdit(edit: EditItem, current: StoredMessage): boolean {
+  if (current.editedAt === null || edit.editedAt > current.editedAt) return true
+  return edit.editedAt === current.editedAt && edit.text > current.text
+}
+
 export function messageInfo(
   id: string,
   message: StoredMessage,

@@ -1,17 +1,19 @@
 // Messages: compose (through the outbox), receive from sync, list from the cache, unread
 // counts, and burning. A shard that does not open under its own stream, id, burn time and
-// epoch, or whose author is not the member the spine pinned, is rejected and counted, never
-// shown.
+// epoch, whose author is not the member the spine pinned, or that would outlive its channel's
+// burn time, is rejected and counted, never shown. One that names the group's current epoch
+// and still does not open is also reported: the sender may be on another branch of the group.
 import { ParacordError, type ApiInput, type MessageInfo, type MessagePage } from '../../shared/api'
-import type { Shard } from '../../shared/protocol'
+import { LIMITS, type Shard } from '../../shared/protocol'
 import type { CachedMessage, Unsubscribe } from '../cache'
 import { canPost } from '../spine'
 import type { CoreEvents } from '../events'
-import { openItem, ShardRejected } from '../shard-codec'
+import { bodyEpoch, openItem, ShardRejected } from '../shard-codec'
 import type { UnlockedSession } from '../session'
 import { randomId } from '../servers/ids'
 import type { ServerService } from '../servers/server-service'
 import {
+  isNewerEdit,
   messageInfo,
   parseItem,
   type ChannelItem,
@@ -45,6 +47,8 @@ export class MessageService {
   private readonly outboxListeners = new Set<() => void>()
   private readonly stopBurn: Unsubscribe
   private rejected = 0
+  /** Channel and epoch pairs already reported as possibly forked: one warning each. */
+  private readonly forkWarned = new Set<string>()
 
   constructor(options: MessageServiceOptions) {
     this.session = options.session
@@ -91,7 +95,9 @@ export class MessageService {
     const { serverId, channelId, messageId, text } = input
     this.requirePostable(serverId, channelId)
     const target = this.ownMessage(channelId, messageId, 'edit')
-    const editedAt = this.session.now()
+    // Later than the edit shown now, even within one millisecond or after the clock went back:
+    // readers keep the edit with the newest editedAt, whatever order they receive them in.
+    const editedAt = Math.max(this.session.now(), (target.data.editedAt ?? 0) + 1)
     // Shown at once; the edit burns with its message.
     this.store(target.id, target.seq, target.burnAt!, { ...target.data, text, editedAt })
     await this.queue(serverId, channelId, target.burnAt!, {
@@ -195,12 +201,21 @@ export class MessageService {
       return 'the author is not a member with this key'
     const item = parseItem(opened.payload)
     if (!item || shard.burnAt === null) return 'not an item this version understands'
-    // 3. Apply it.
     const state = this.servers.spineState(serverId)
+    const channel = state.channels.get(channelId)
+    if (!channel) return 'not a channel of this server'
+    // 3. Dates the author signed may not run ahead of this device's clock (beyond the slack).
+    const latest = this.session.now() + LIMITS.burnSkewMs
+    // 4. Apply it.
     const authorName = state.members.get(opened.author)?.displayName ?? 'former member'
     switch (item.type) {
       case 'message': {
+        if (item.sentAt > latest) return 'sent in the future'
         if (shard.burnAt <= item.sentAt) return 'burns before it was sent'
+        // A modified client could keep its message in everyone's cache long after the channel's
+        // burn time; the channel's own time (and clock slack) is the most a message may last.
+        if (shard.burnAt > item.sentAt + channel.burnSeconds * 1000 + LIMITS.burnSkewMs)
+          return 'burns later than its channel allows'
         this.store(shard.id, shard.seq, shard.burnAt, {
           serverId,
           channelId,
@@ -220,6 +235,9 @@ export class MessageService {
         if (!target || target.stream !== channelId) return null
         if (target.data.authorId !== opened.author) return 'an edit of someone else’s message'
         if (target.burnAt !== shard.burnAt) return 'an edit that does not burn with its message'
+        if (item.editedAt > latest) return 'an edit dated in the future'
+        // The author's newest edit stands, not the last one the backend chose to deliver.
+        if (!isNewerEdit(item, target.data)) return null
         this.store(target.id, target.seq, target.burnAt, {
           ...target.data,
           text: item.text,
@@ -250,11 +268,33 @@ export class MessageService {
         return openItem(binding, shard.body, keyFor)
       } catch (error) {
         if (!(error instanceof ShardRejected)) throw error
+        if (error.reason === 'undecryptable') this.warnIfForked(serverId, channelId, shard)
         // A newer epoch than known: the spine may hold the rotation not read yet.
         if (error.reason !== 'unknown_epoch' || attempt > 0) return error.message
         await this.servers.catchUp(serverId)
       }
     }
+  }
+
+  /**
+   * A shard that names the group's current epoch but does not open with this device's keys of
+   * it: altered on the way, or sealed on a branch of the group this device is not on (a backend
+   * showing members different commits). Shown, as the members can tell by comparing codes.
+   */
+  private warnIfForked(serverId: string, channelId: string, shard: Shard): void {
+    const epoch = bodyEpoch(shard.body)
+    if (epoch !== this.servers.keyring.currentEpoch(serverId)) return
+    const once = `${channelId}/${epoch}`
+    if (this.forkWarned.has(once)) return
+    this.forkWarned.add(once)
+    const name = this.servers.spineState(serverId).channels.get(channelId)?.name ?? 'a channel'
+    this.events.emit('spineRejected', {
+      serverId,
+      reason:
+        `a message in #${name} names the server's current keys but does not open with them. ` +
+        `It was altered, or this device's view of the server may differ from the sender's: ` +
+        `compare the safety code on the members screen with another member.`,
+    })
   }
 
   private async isPinnedAuthor(

@@ -2,6 +2,7 @@
 // unread counts, and shards a server (or a member) moved, re-timed or forged.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ParacordError } from '../../shared/api'
+import { randomKey } from '../crypto'
 import { fetchRequestFor, rawPost } from './test-shards'
 import { randomId } from '../servers/ids'
 import {
@@ -181,6 +182,100 @@ describe('tampered shards', () => {
     await waitFor(() => olga.messages.rejectedCount() >= 3, 'olga to reject them too')
     expect(texts(alice, serverId, general).filter((t) => t === 'the real one')).toHaveLength(1)
     expect(texts(alice, serverId, general)).not.toContain('I am olga')
+  })
+})
+
+/** A channel both members see, made by olga. */
+async function sharedChannel(name: string, burnSeconds: number): Promise<string> {
+  const channel = await olga.servers.createChannel(serverId, { name, kind: 'text', burnSeconds })
+  await waitFor(
+    () => alice.servers.getServer(serverId).channels.some((c) => c.id === channel.id),
+    `alice to see #${name}`,
+  )
+  return channel.id
+}
+
+describe('a modified client', () => {
+  const DAY = 86_400_000
+
+  it('cannot make a message outlive its channel’s burn time, nor date it ahead', async () => {
+    const brief = await sharedChannel('brief', 5)
+    const before = [olga, alice].map((user) => user.messages.rejectedCount())
+    // Alice's client, changed to keep its messages: valid keys, valid signature, 14 days.
+    const sentAt = Date.now()
+    await rawPost(alice, serverId, brief, {
+      id: randomId(),
+      burnAt: sentAt + 14 * DAY,
+      item: { type: 'message', text: 'here for two weeks', sentAt },
+    })
+    // The same, dated a day ahead so that sent time + 5 s looks right.
+    await rawPost(alice, serverId, brief, {
+      id: randomId(),
+      burnAt: sentAt + DAY + 3000,
+      item: { type: 'message', text: 'from tomorrow', sentAt: sentAt + DAY },
+    })
+    await alice.messages.sendMessage({ serverId, channelId: brief, text: 'gone in five' })
+    for (const [i, user] of [olga, alice].entries()) {
+      await waitFor(() => texts(user, serverId, brief).includes('gone in five'), 'the honest one')
+      expect(texts(user, serverId, brief)).toEqual(['gone in five'])
+      expect(user.messages.rejectedCount()).toBe(before[i]! + 2)
+    }
+  })
+
+  it('cannot have the backend choose which edit a reader sees', async () => {
+    const sent = await alice.messages.sendMessage({
+      serverId,
+      channelId: general,
+      text: 'first draft',
+    })
+    await waitFor(() => texts(olga, serverId, general).includes('first draft'), 'the original')
+    // The backend delivers the later edit first: posted in that order, dated as written.
+    const editedAt = Date.now()
+    const edit = (text: string, at: number) =>
+      rawPost(alice, serverId, general, {
+        id: randomId(),
+        burnAt: sent.burnAt,
+        item: { type: 'edit', target: sent.id, text, editedAt: at },
+      })
+    await edit('second edit', editedAt + 2)
+    await edit('first edit', editedAt + 1)
+    // Shards apply in order: once this shows, both edits have been read.
+    await alice.messages.sendMessage({ serverId, channelId: general, text: 'after the edits' })
+    for (const user of [olga, alice]) {
+      await waitFor(() => texts(user, serverId, general).includes('after the edits'), 'the marker')
+      const shown = user.messages
+        .listMessages({ serverId, channelId: general, limit: 200 })
+        .messages.find((m) => m.id === sent.id)
+      expect(shown).toMatchObject({ text: 'second edit', editedAt: editedAt + 2 })
+    }
+  })
+})
+
+describe('a message that names the current epoch and does not open', () => {
+  it('is not shown, and every member is warned their view may differ from the sender’s', async () => {
+    const lookout = await sharedChannel('lookout', 3600)
+    const before = [olga, alice].map((user) => user.messages.rejectedCount())
+    const warned = (user: TestUser) =>
+      user.seen.spineRejected.some(
+        (e) =>
+          e.serverId === serverId &&
+          e.reason.includes('#lookout') &&
+          e.reason.includes("view of the server may differ from the sender's"),
+      )
+    expect(warned(olga) || warned(alice)).toBe(false)
+    // Sealed in the current epoch under a key that is not the epoch's (another branch's).
+    const sentAt = Date.now()
+    await rawPost(alice, serverId, lookout, {
+      id: randomId(),
+      burnAt: sentAt + 60_000,
+      item: { type: 'message', text: 'from another branch', sentAt },
+      contentKey: randomKey(),
+    })
+    for (const [i, user] of [olga, alice].entries()) {
+      await waitFor(() => warned(user), `${user.name} to be warned`)
+      expect(user.messages.rejectedCount()).toBe(before[i]! + 1)
+      expect(texts(user, serverId, lookout)).toEqual([])
+    }
   })
 })
 

@@ -21,6 +21,17 @@ type RawShard =
   | { readonly id: string; readonly body: string; readonly burnAt: number }
   /** A message sealed with the poster's own keys but naming another author. */
   | { readonly id: string; readonly forgeAuthor: string; readonly text: string }
+  /**
+   * Any item, signed by the poster and sealed in the current epoch as a modified client would:
+   * with the burn time and dates it likes, and under `contentKey` instead of the epoch's when
+   * given.
+   */
+  | {
+      readonly id: string
+      readonly burnAt: number
+      readonly item: unknown
+      readonly contentKey?: Uint8Array
+    }
 
 /** Posts with the channel's valid post key of the current epoch, bypassing every check. */
 export async function rawPost(
@@ -31,11 +42,25 @@ export async function rawPost(
 ) {
   const access = await user.servers.keyring.currentAccess(serverId, channelId, true)
   const keys = user.servers.keyring.streamKeys(serverId, channelId, access.epoch!)!
+  const signer = {
+    userId: user.session.userId,
+    signPublicKey: user.session.identity.signing.publicKey,
+    signSecretKey: user.session.identity.signing.privateKey,
+  }
   let body: string
   let burnAt: number
   if ('body' in shard) {
     body = shard.body
     burnAt = shard.burnAt
+  } else if ('item' in shard) {
+    burnAt = shard.burnAt
+    body = sealItem(
+      { stream: channelId, shardId: shard.id, burnAt },
+      access.epoch!,
+      shard.contentKey ?? keys.contentKey,
+      signer,
+      shard.item,
+    )
   } else {
     const sentAt = Date.now()
     burnAt = sentAt + 3600_000
@@ -43,11 +68,7 @@ export async function rawPost(
       { stream: channelId, shardId: shard.id, burnAt },
       access.epoch!,
       keys.contentKey,
-      {
-        userId: shard.forgeAuthor,
-        signPublicKey: user.session.identity.signing.publicKey,
-        signSecretKey: user.session.identity.signing.privateKey,
-      },
+      { ...signer, userId: shard.forgeAuthor },
       { type: 'message', text: shard.text, sentAt },
     )
   }

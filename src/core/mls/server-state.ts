@@ -27,6 +27,8 @@ export interface ChannelState {
   readonly name: string
   readonly kind: ChannelKind
   readonly burnSeconds: number
+  /** Where it is listed: channels are shown in this order (the state's keys are sorted by id). */
+  readonly position: number
 }
 
 export interface InviteState {
@@ -142,7 +144,8 @@ function serverStateProblem(v: unknown): string | null {
 function channelProblem(c: unknown): boolean {
   return !(
     isRecord(c) &&
-    exactly(c, ['name', 'kind', 'burnSeconds']) &&
+    exactly(c, ['name', 'kind', 'burnSeconds', 'position']) &&
+    isCount(c.position) &&
     isText(c.name, LIMITS.channelName, 1) &&
     (c.kind === 'text' || c.kind === 'voice') &&
     Number.isSafeInteger(c.burnSeconds) &&

@@ -38,7 +38,12 @@ export async function createChannel(
       ...s,
       channels: {
         ...s.channels,
-        [channelId]: { name: input.name, kind: input.kind, burnSeconds: input.burnSeconds },
+        [channelId]: {
+          name: input.name,
+          kind: input.kind,
+          burnSeconds: input.burnSeconds,
+          position: Math.max(-1, ...Object.values(s.channels).map((c) => c.position)) + 1,
+        },
       },
     }),
   }))

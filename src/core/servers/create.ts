@@ -26,7 +26,7 @@ export async function createServer(ctx: ServerContext, name: string): Promise<Se
       serverId,
       deviceSigner(session),
       { name, displayName: ownDisplayName(session), boxKey: ownBoxKey(session) },
-      { [channelId]: { ...DEFAULT_CHANNEL } },
+      { [channelId]: { ...DEFAULT_CHANNEL, position: 0 } },
     )
     await io.adopt(serverId, group, 0)
     // 2. The streams and the join enclave, under the first epoch's keys.

@@ -71,6 +71,13 @@ interface Live {
   ahead: Shard[]
   /** The highest seq seen, ahead shards included. */
   seen: number
+  /**
+   * While shards wait ahead: the last seq read before the first of them. Reading starts again
+   * after it, so a commit the backend withheld and serves later, at its own seq, is still read.
+   */
+  resume: number | null
+  /** Seqs after `resume` already read, so reading them again does nothing twice. */
+  read: Set<number>
 }
 
 /** Other commits kept taking the epoch first: the change was not made; it may be tried again. */
@@ -182,7 +189,15 @@ export class GroupIo implements EpochSource {
     } catch {
       return null
     }
-    const live: Live = { group, stored, view: viewOf(group), ahead: [], seen: stored.seq }
+    const live: Live = {
+      group,
+      stored,
+      view: viewOf(group),
+      ahead: [],
+      seen: stored.seq,
+      resume: null,
+      read: new Set(),
+    }
     this.live.set(serverId, live)
     return live
   }
@@ -233,7 +248,15 @@ export class GroupIo implements EpochSource {
       leafUpdatedAt: now,
     }
     saveServer(this.cache, serverId, stored)
-    this.live.set(serverId, { group, stored, view: viewOf(group), ahead: [], seen: seq })
+    this.live.set(serverId, {
+      group,
+      stored,
+      view: viewOf(group),
+      ahead: [],
+      seen: seq,
+      resume: null,
+      read: new Set(),
+    })
   }
 
   /** Forgets the server (left or removed): its group state and every epoch key. */
@@ -322,7 +345,8 @@ export class GroupIo implements EpochSource {
       for (const version of this.keyring.keyVersions(serverId, serverId, info)) {
         const live = this.get(serverId)
         if (!live) return
-        if (version.untilSeq !== null && live.seen >= version.untilSeq) continue
+        let after = live.resume ?? live.seen
+        if (version.untilSeq !== null && after >= version.untilSeq) continue
         if (version.epoch === null) continue
         for (;;) {
           const proof = this.keyring.readProof(
@@ -333,12 +357,13 @@ export class GroupIo implements EpochSource {
             this.session.accountId,
           )
           const page = await this.session.client.fetchShards(serverId, {
-            after: this.get(serverId)?.seen ?? 0,
+            after,
             limit: PAGE,
             proof,
           })
           for (const shard of page.shards) await this.apply(serverId, shard)
           if (!page.more || page.shards.length === 0 || !this.get(serverId)) break
+          after = page.shards.at(-1)!.seq
         }
       }
       if (this.current(serverId) === epochBefore) return
@@ -348,8 +373,12 @@ export class GroupIo implements EpochSource {
   /** Opens and applies one shard, then records the seq as processed. */
   private async apply(serverId: string, shard: Shard): Promise<void> {
     const live = this.get(serverId)
-    if (!live || shard.seq <= live.seen || this.desynced.has(serverId)) return
-    live.seen = shard.seq
+    if (!live || this.desynced.has(serverId)) return
+    const before = live.seen
+    if (shard.seq > live.seen) live.seen = shard.seq
+    // Read before, unless it is behind shards that wait for a commit and was not read yet.
+    else if (live.resume === null || shard.seq <= live.resume || live.read.has(shard.seq)) return
+    if (live.resume !== null) live.read.add(shard.seq)
     let epoch: number
     try {
       epoch = bodyEpoch(shard.body)
@@ -359,6 +388,10 @@ export class GroupIo implements EpochSource {
     }
     const current = keyEpochOf(live.group.epoch)
     if (epoch > current) {
+      if (live.resume === null) {
+        live.resume = before
+        live.read = new Set([shard.seq])
+      }
       live.ahead.push(shard)
       if (live.ahead.length > 256) live.ahead.shift()
       if (!this.warnedGap.has(serverId)) {
@@ -453,6 +486,11 @@ export class GroupIo implements EpochSource {
       if (epoch === keyEpochOf(current.group.epoch)) await this.applyCurrent(serverId, shard)
       else if (epoch > keyEpochOf(current.group.epoch)) current.ahead.push(shard)
     }
+    const current = this.get(serverId)
+    if (current && current.ahead.length === 0) {
+      current.resume = null
+      current.read.clear()
+    }
   }
 
   /** Drops epochs whose messages have all burned (also when no commit came for a while). */
@@ -471,8 +509,7 @@ export class GroupIo implements EpochSource {
   private settle(serverId: string): void {
     const live = this.get(serverId)
     if (!live) return
-    const firstAhead = live.ahead.reduce((min, s) => Math.min(min, s.seq), Infinity)
-    const seq = Number.isFinite(firstAhead) ? firstAhead - 1 : live.seen
+    const seq = live.resume ?? live.seen
     if (seq !== live.stored.seq) {
       live.stored = { ...live.stored, seq }
       this.save(serverId, live)

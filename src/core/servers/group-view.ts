@@ -27,7 +27,9 @@ export function viewOf(group: ServerGroup): SpineState {
       joinedAt: profile?.joinedEpoch ?? group.epoch,
     })
   }
-  const channels = new Map<string, Channel>(Object.entries(state.channels))
+  const channels = new Map<string, Channel>(
+    Object.entries(state.channels).sort(([, a], [, b]) => a.position - b.position),
+  )
   const invites = new Map<string, Invite>()
   for (const [id, invite] of Object.entries(state.invites))
     invites.set(id, {

@@ -48,9 +48,10 @@ export interface ServerServiceOptions {
   readonly onError?: (error: unknown) => void
   /** Delay before a member who did not make a change does the upkeep it needs. */
   readonly upkeepDelayMs?: () => number
-  /** When this account was last unlocked before now (ms); 0: unknown. */
-  readonly lockedSince?: number
 }
+
+/** Where the moment this device last locked is kept (the sealed cache). */
+const LOCKED_AT_KEY = 'locked-at'
 
 /** How long an ended epoch's keys stay: the longest burn of the server's channels, and slack. */
 export function epochKeepMs(view: SpineState): number {
@@ -81,7 +82,7 @@ export class ServerService {
     const { session, events, peers } = options
     this.onError = options.onError ?? ((error) => console.error('servers:', error))
     this.upkeepDelayMs = options.upkeepDelayMs ?? (() => 500 + Math.random() * 1500)
-    this.lockedSince = options.lockedSince ?? 0
+    this.lockedSince = session.cache.getValue<number>(LOCKED_AT_KEY) ?? 0
     this.keyring = new Keyring(session)
     this.io = new GroupIo(
       session,
@@ -265,6 +266,12 @@ export class ServerService {
 
   /** Stops timers and wipes derived keys (on lock). */
   close(): void {
+    if (!this.closed)
+      try {
+        this.ctx.session.cache.setValue(LOCKED_AT_KEY, this.ctx.session.now())
+      } catch {
+        // The cache closed first: the next unlock then counts from the last refresh alone.
+      }
     this.closed = true
     if (this.interval) clearInterval(this.interval)
     for (const timer of this.timers) clearTimeout(timer)

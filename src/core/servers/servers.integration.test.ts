@@ -242,7 +242,7 @@ describe('invites and joining', () => {
         ...s,
         channels: {
           ...s.channels,
-          [randomId()]: { name: 'forged', kind: 'text', burnSeconds: 60 },
+          [randomId()]: { name: 'forged', kind: 'text', burnSeconds: 60, position: 99 },
         },
       })),
     ])

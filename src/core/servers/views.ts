@@ -82,6 +82,8 @@ export function serverDetails(ctx: ServerContext, serverId: string): ServerDetai
     permissions: permissionsOf(state, ctx.session.userId),
     epoch: state.epoch,
     safetyCode: group ? safetyCode(group) : '',
+    // A profile not committed yet belongs to a join in progress: a join after the founding.
+    joinedEpoch: group ? (group.state.members[ctx.session.userId]?.joinedEpoch ?? group.epoch) : 0,
   }
 }
 

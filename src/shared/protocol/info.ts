@@ -7,7 +7,7 @@ import { Type, type Static } from 'typebox'
  * a client or server of the previous version cannot follow; a client uses no server that
  * answers another version.
  */
-export const PROTOCOL_VERSION = 1
+export const PROTOCOL_VERSION = 2
 
 /**
  * GET /info. Not strict: a later server may add fields, and an older client must still read

@@ -18,6 +18,8 @@ function details(id: string, fields: Partial<ServerDetails> = {}): ServerDetails
       canChangeRoles: true,
     },
     epoch: 1,
+    safetyCode: '01234 56789 01234 56789 01234 56789',
+    joinedEpoch: 0,
     ...fields,
   }
 }

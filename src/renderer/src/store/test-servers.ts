@@ -50,6 +50,8 @@ export function makeServer(fields: Partial<ServerDetails> = {}): ServerDetails {
       canChangeRoles: true,
     },
     epoch: 1,
+    safetyCode: '01234 56789 01234 56789 01234 56789',
+    joinedEpoch: 0,
     ...fields,
   }
 }

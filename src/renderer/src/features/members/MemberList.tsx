@@ -1,5 +1,5 @@
-// The member list beside the messages: everyone in the server by role, with a warning on those
-// whose safety number changed.
+// The member list beside the messages: the server's safety code to compare with others, then
+// everyone in the server by role, with a warning on those whose safety number changed.
 import type { MemberInfo, Role } from '../../../../shared/api'
 import { Avatar } from '../../components/Avatar'
 import { useNarrowLayout } from '../../app/layout'
@@ -67,6 +67,26 @@ function MemberRow({
   )
 }
 
+/**
+ * Two members who read the same code see the same members, roles, channels and keys: a backend
+ * that showed them different versions of the server is caught by comparing it.
+ */
+function SafetyCode({ code }: { code: string }) {
+  return (
+    <section className="members__section" aria-labelledby="members-safety-code">
+      <h3 id="members-safety-code" className="members__title">
+        Safety code
+      </h3>
+      <p className="members__code" data-testid="server-safety-code">
+        {code}
+      </p>
+      <p className="members__hint">
+        Compare this code with another member: if yours match, you both see the same server.
+      </p>
+    </section>
+  )
+}
+
 export function MemberList() {
   const server = useSelectedServer()
   const myUserId = useAuth((state) => state.userId)
@@ -86,6 +106,7 @@ export function MemberList() {
       }}
     >
       <h2 className="sr-only">Members of {server.name}</h2>
+      {server.safetyCode && <SafetyCode code={server.safetyCode} />}
       {SECTIONS.map(({ role, title }) => {
         const members = server.members
           .filter((member) => member.role === role)

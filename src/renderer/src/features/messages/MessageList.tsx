@@ -38,13 +38,21 @@ export interface MessageListProps extends MessageActions {
   readonly editingId: string | null
   /** The members' current names by user id; a message keeps the name it was sent with otherwise. */
   readonly authorNames?: ReadonlyMap<string, string>
+  /** The user joined after the server began: history starts at their join. */
+  readonly joinedLater?: boolean
   readonly onLoadOlder: () => void
 }
 
 type ListRow = MessageRow | { readonly kind: 'start'; readonly key: string }
 
-/** The first message a channel ever had is its seq 1: below that, nothing was there to burn. */
-export function startOfChannelText(channel: ChannelMessages): string {
+export const BEFORE_JOIN_TEXT = "Messages sent before you joined aren't shown."
+
+/**
+ * The first message a channel ever had is its seq 1: below that, nothing was there to burn. A
+ * member who joined later holds no keys of what came before, whatever burned or did not.
+ */
+export function startOfChannelText(channel: ChannelMessages, joinedLater = false): string {
+  if (joinedLater) return BEFORE_JOIN_TEXT
   const oldest = channel.messages.find((message) => message.seq !== null)
   return oldest && oldest.seq !== null && oldest.seq > 1
     ? 'The beginning of what is left here. Older messages have burned.'
@@ -64,6 +72,7 @@ export function MessageList({
   myUserId,
   editingId,
   authorNames,
+  joinedLater = false,
   onLoadOlder,
   onEdit,
   onDelete,
@@ -246,7 +255,7 @@ export function MessageList({
                   {row.kind === 'start' ? (
                     <div className="channel-start">
                       <h2 className="channel-start__title">#{channelName}</h2>
-                      <p>{startOfChannelText(channel)}</p>
+                      <p>{startOfChannelText(channel, joinedLater)}</p>
                     </div>
                   ) : row.kind === 'day' ? (
                     <div className="day-divider">

@@ -173,3 +173,35 @@ describe('author names', () => {
     expect(screen.getByRole('article', { name: /^Robert,/ })).toBeTruthy()
   })
 })
+
+describe('history for a member who joined later', () => {
+  const BEFORE_JOIN = "Messages sent before you joined aren't shown."
+
+  it('says at the top of the channel that messages from before the join are not shown', () => {
+    installApi({})
+    showServer(makeServer({ joinedEpoch: 4 }))
+    show(message({ authorId: BOB, authorName: 'bob', text: 'since you came', seq: 7 }))
+    render(<MessagePane />)
+    expect(screen.getByRole('heading', { name: '#general' })).toBeTruthy()
+    expect(screen.getByText(BEFORE_JOIN)).toBeTruthy()
+    // Nothing claims the older messages burned: this member never held them.
+    expect(screen.queryByText(/burned/)).toBeNull()
+  })
+
+  it('says it in a channel with nothing to show yet', () => {
+    installApi({})
+    showServer(makeServer({ joinedEpoch: 4 }))
+    show()
+    render(<MessagePane />)
+    expect(screen.getByTestId('empty-channel')).toBeTruthy()
+    expect(screen.getByText(BEFORE_JOIN)).toBeTruthy()
+  })
+
+  it('is not said to the server’s founder', () => {
+    installApi({})
+    show(message({ authorId: BOB, authorName: 'bob', text: 'from the start', seq: 1 }))
+    render(<MessagePane />)
+    expect(screen.getByText('This is the start of the channel.')).toBeTruthy()
+    expect(screen.queryByText(BEFORE_JOIN)).toBeNull()
+  })
+})

@@ -13,7 +13,7 @@ import { useUi } from '../../store/ui'
 import { formatBurnLong } from '../channels/burn-time'
 import { VoicePane } from '../voice/VoicePane'
 import { Composer, EditComposer } from './Composer'
-import { MessageList } from './MessageList'
+import { BEFORE_JOIN_TEXT, MessageList } from './MessageList'
 import './messages.css'
 import { FlameIcon, HashIcon, MembersIcon, SpeakerIcon, WarningIcon } from '../../components/icons'
 import { useMembersShown, useNarrowLayout } from '../../app/layout'
@@ -182,6 +182,7 @@ function TextChannel({ server, channel }: { server: ServerDetails; channel: Chan
     [state.messages, myUserId],
   )
   const editingMessage = editingId ? state.messages.find((m) => m.id === editingId) : undefined
+  const joinedLater = server.joinedEpoch > 0
   const disabledReason = server.permissions.canPost
     ? null
     : "You don't have permission to post in this channel."
@@ -202,6 +203,7 @@ function TextChannel({ server, channel }: { server: ServerDetails; channel: Chan
             <p data-testid="empty-channel">
               Messages here burn after {formatBurnLong(channel.burnSeconds)}. Say hello.
             </p>
+            {joinedLater && <p>{BEFORE_JOIN_TEXT}</p>}
           </EmptyState>
         ) : (
           <MessageList
@@ -211,6 +213,7 @@ function TextChannel({ server, channel }: { server: ServerDetails; channel: Chan
             myUserId={myUserId}
             editingId={editingId}
             authorNames={authorNames}
+            joinedLater={joinedLater}
             onLoadOlder={onLoadOlder}
             onEdit={onEdit}
             onDelete={onDelete}

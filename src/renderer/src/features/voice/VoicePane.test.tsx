@@ -44,6 +44,8 @@ const server: ServerDetails = {
     canChangeRoles: false,
   },
   epoch: 1,
+  safetyCode: '01234 56789 01234 56789 01234 56789',
+  joinedEpoch: 0,
 }
 const SETTINGS: Settings = {
   autoLockMinutes: 15,
