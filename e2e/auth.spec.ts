@@ -49,7 +49,7 @@ test('a new account registers, is told what to do next, logs out and logs back i
   await page.getByRole('button', { name: 'Log in' }).click()
   await expect(page.getByRole('heading', { name: 'Welcome back' })).toBeVisible()
   await logIn(page, 'ada', 'not-the-password')
-  await expect(page.getByTestId('auth-error')).toHaveText('That password is not right.')
+  await expect(page.getByTestId('auth-error')).toHaveText('Wrong name or password.')
   await checkScreen(page, 'login-wrong-password')
 
   await logIn(page, 'ada')
@@ -96,7 +96,7 @@ test('locking wipes the view until the password is entered again', async ({ user
   const password = page.getByLabel('Password', { exact: true })
   await password.fill('wrong-password-here')
   await page.getByRole('button', { name: 'Unlock' }).click()
-  await expect(page.getByTestId('auth-error')).toHaveText('That password is not right.')
+  await expect(page.getByTestId('auth-error')).toHaveText('Wrong name or password.')
   await checkScreen(page, 'unlock-wrong-password')
 
   await password.fill(PASSWORD)
