@@ -10,6 +10,7 @@ const RUNS: [string, ...string[]][] = [
   ['fanout.ts', 'postgres'],
   ['client-core.ts'],
   ['cli-throughput.ts'],
+  ['mls-groups.ts'],
   ['event-loop.ts', 'in-process'],
   ['event-loop.ts', 'child-process'],
   ['crash.ts'],

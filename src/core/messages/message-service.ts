@@ -197,8 +197,14 @@ export class MessageService {
     const opened = await this.open(serverId, channelId, shard)
     if (typeof opened === 'string') return opened
     // 2. The author must be the member the spine pinned, with that key.
-    if (!(await this.isPinnedAuthor(serverId, opened.author, opened.authorKey, opened.epoch)))
+    if (!(await this.isPinnedAuthor(serverId, opened.author, opened.authorKey))) {
+      // Someone who is not (or no longer) in the server posted with keys they once held.
+      this.events.emit('spineRejected', {
+        serverId,
+        reason: `a message in a channel came from someone who is not a member of this server now; it is not shown`,
+      })
       return 'the author is not a member with this key'
+    }
     const item = parseItem(opened.payload)
     if (!item || shard.burnAt === null) return 'not an item this version understands'
     const state = this.servers.spineState(serverId)
@@ -297,18 +303,20 @@ export class MessageService {
     })
   }
 
+  /**
+   * Only members' messages are taken. Someone who left or was removed still holds the keys of
+   * the epochs they were in, and a backend that lets them past the door could deliver what they
+   * seal with them now; so once they are gone nothing more of theirs is taken (what this device
+   * took while they were in stays).
+   */
   private async isPinnedAuthor(
     serverId: string,
     author: string,
     authorKey: string,
-    epoch: number,
   ): Promise<boolean> {
     const check = () => {
-      const state = this.servers.spineState(serverId)
-      const member = state.members.get(author)
-      if (member) return member.signKey === authorKey
-      // A member who left since: their messages from before the rotation that followed.
-      return this.servers.pinnedKey(serverId, author) === authorKey && epoch < state.epoch
+      const member = this.servers.spineState(serverId).members.get(author)
+      return member !== undefined && member.signKey === authorKey
     }
     if (check()) return true
     // The join may be in the spine but not read yet.

@@ -193,7 +193,10 @@ describe('a server group', () => {
   it('refuses a plain member changing channels, admins or someone else’s profile', async () => {
     const { a, b, alice, bob } = await world()
     const tries: Array<(s: ServerState) => ServerState> = [
-      (s) => ({ ...s, channels: { c1: { name: 'mine', kind: 'text', burnSeconds: 60, position: 9 } } }),
+      (s) => ({
+        ...s,
+        channels: { c1: { name: 'mine', kind: 'text', burnSeconds: 60, position: 9 } },
+      }),
       (s) => ({ ...s, admins: [bob.userId] }),
       (s) => ({
         ...s,

@@ -21,7 +21,6 @@ import {
   type ClientConfig,
   type ClientState,
   type CiphersuiteImpl,
-  type Extension,
   type GroupInfo,
   type MLSMessage,
   type Proposal,

@@ -83,13 +83,13 @@ it('leave + join + profile', async () => {
   members[1] = c.group
   a = (await a.process(c.message)).group
   members[2] = (await members[2]!.process(c.message)).group
-  expect(a.epoch).toBe(members[2]!.epoch)
+  expect(a.epoch).toBe(members[2].epoch)
   // then a fresh external join
-  const j = await ServerGroup.join(await members[2]!.groupInfo(), person(), inv)
+  const j = await ServerGroup.join(await members[2].groupInfo(), person(), inv)
   a = (await a.process(j.message)).group
-  members[1] = (await members[1]!.process(j.message)).group
-  members[2] = (await members[2]!.process(j.message)).group
-  const e = await members[2]!.commit({})
+  members[1] = (await members[1].process(j.message)).group
+  members[2] = (await members[2].process(j.message)).group
+  const e = await members[2].commit({})
   a = (await a.process(e.message)).group
-  members[1] = (await members[1]!.process(e.message)).group
+  members[1] = (await members[1].process(e.message)).group
 }, 60000)

@@ -92,6 +92,6 @@ it('a member marked removed by the owner is taken out by another member', async 
   members[1] = (await members[1]!.process(r.message)).group
   const out = await members[0]!.process(r.message)
   expect('removedHere' in out && out.removedHere).toBe(true)
-  expect(a.epoch).toBe(members[1]!.epoch)
+  expect(a.epoch).toBe(members[1].epoch)
   expect(a.userIds()).not.toContain(gone)
 }, 60000)

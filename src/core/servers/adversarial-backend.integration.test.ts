@@ -3,8 +3,10 @@
 // attack fails: clients encrypt to their group's epoch, tell forks apart by the safety code and
 // by what no longer opens, and never skip a commit; and they say so with a warning.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ShardPostRequest, StreamInfo } from '../../shared/protocol'
-import { channelKeys, logKeys } from '../server-keys'
+import { toBase64Url } from '../../shared/encoding'
+import { shardPayload, type ShardPostRequest, type StreamInfo } from '../../shared/protocol'
+import { verifyPayloadB64 } from '../crypto'
+import { channelKeys } from '../server-keys'
 import { bodyEpoch } from '../shard-codec'
 import {
   newUser,
@@ -14,11 +16,12 @@ import {
   type Backend,
   type TestUser,
 } from '../sync/test-world'
-import type { LogItem } from './group-io'
 import { keyEpochOf } from './group-store'
 import { randomId } from './ids'
+import { logPoster } from './server-context'
 import {
   authorOf,
+  contextOf,
   contentKeysFrom,
   copyServerState,
   fetchAnswer,
@@ -26,7 +29,6 @@ import {
   newDevice,
   openBackendStore,
   opensWithAny,
-  postThroughDoor,
   refusal,
   sealAs,
   secretValues,
@@ -97,19 +99,7 @@ async function commitOnly(user: TestUser, serverId: string, status: string) {
     () => ({
       state: (s) => ({ ...s, members: { ...s.members, [me]: { ...s.members[me]!, status } } }),
     }),
-    async (epoch, item: LogItem) => {
-      const keys = user.servers.keyring.streamKeys(serverId, serverId, epoch)!
-      const id = randomId()
-      const body = sealAs(
-        authorOf(user),
-        serverId,
-        { id, burnAt: null },
-        epoch,
-        keys.contentKey,
-        item,
-      )
-      await postThroughDoor(user, serverId, { id, burnAt: null, body }, keys.post)
-    },
+    logPoster(contextOf(user), serverId),
   )
 }
 
@@ -126,6 +116,11 @@ describe('a stale stream record', () => {
     await waitFor(
       () => olga.servers.getServer(serverId).members.every((m) => m.displayName !== 'New member'),
       'bob’s profile',
+    )
+    await olga.messages.sendMessage({ serverId, channelId: general, text: 'while alice is in' })
+    await waitFor(
+      () => texts(alice, serverId, general).includes('while alice is in'),
+      'alice to read the message before her removal',
     )
     const copy = copyServerState(alice, serverId)
     await olga.servers.removeMember(serverId, alice.session.userId)
@@ -155,8 +150,17 @@ describe('a stale stream record', () => {
     })
     expect(sent.delivery).toBe('pending')
     expect(attempts.length).toBeGreaterThan(0)
-    // Whatever bob's client sent was sealed for its group's epoch, not the record's.
-    for (const attempt of attempts) expect(bodyEpoch(attempt.body)).toBe(epoch)
+    // Whatever bob's client sent was sealed and signed for its group's epoch, not the record's.
+    const postKey = toBase64Url(
+      bob.servers.keyring.streamKeys(serverId, general, epoch)!.post.publicKey,
+    )
+    for (const attempt of attempts) {
+      expect(bodyEpoch(attempt.body)).toBe(epoch)
+      const { id, body, burnAt, signature } = attempt
+      const signed = shardPayload({ stream: general, id, burnAt, body })
+      expect(verifyPayloadB64(signature!, signed, postKey)).toBe(true)
+      expect(verifyPayloadB64(signature!, signed, stale.policy.postKey!)).toBe(false)
+    }
     await waitFor(
       () =>
         warningsOf(bob, serverId)
@@ -168,6 +172,7 @@ describe('a stale stream record', () => {
     // The backend hands alice all of it: with every key she held, none of it opens.
     const kept = await followLog(copy, serverId, store.shards(serverId))
     const keys = contentKeysFrom(secretValues(kept.secrets), general)
+    expect(store.shards(general).filter((s) => opensWithAny(s, keys))).toHaveLength(1)
     for (const attempt of attempts)
       expect(
         opensWithAny(
@@ -232,7 +237,6 @@ describe('a fork', () => {
     // A message from each branch, delivered to the other side by the backend.
     const branchKey = (user: TestUser) =>
       channelKeys(user.servers.io.secrets(serverId, keyEpochOf(epoch))!, general)
-    expect(bodyEpoch).toBeDefined()
     const post = (user: TestUser, text: string) => {
       const id = randomId()
       const burnAt = Date.now() + 3600_000
@@ -253,6 +257,7 @@ describe('a fork', () => {
     const fromA = post(alice, 'from branch A')
     const fromB = post(bob, 'from branch B')
     const refusedBefore = [olga, bob].map((u) => u.messages.rejectedCount())
+    const warned = [olga, bob].map((u) => warningsOf(u, serverId).length)
     await olga.messages.receiveShard(serverId, general, fromB)
     await bob.messages.receiveShard(serverId, general, fromA)
     await alice.messages.receiveShard(serverId, general, fromA)
@@ -262,7 +267,11 @@ describe('a fork', () => {
     expect([olga, bob].map((u) => u.messages.rejectedCount())).toEqual(
       refusedBefore.map((n) => n + 1),
     )
-    void logKeys
+    // Each side says so: the other branch's message names the current epoch and does not open.
+    for (const [i, user] of [olga, bob].entries())
+      expect(warningsOf(user, serverId).slice(warned[i])).toEqual([
+        expect.stringMatching(/safety code/),
+      ])
   })
 })
 

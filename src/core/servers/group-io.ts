@@ -393,7 +393,8 @@ export class GroupIo implements EpochSource {
         live.read = new Set([shard.seq])
       }
       live.ahead.push(shard)
-      if (live.ahead.length > 256) live.ahead.shift()
+      // Past the limit the oldest waiting shard is let go, to be read again once resumed.
+      if (live.ahead.length > 256) live.read.delete(live.ahead.shift()!.seq)
       if (!this.warnedGap.has(serverId)) {
         this.warnedGap.add(serverId)
         this.hooks.rejected(

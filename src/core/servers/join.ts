@@ -9,7 +9,6 @@ import { decodeMlsMessage } from 'ts-mls'
 import type { KeyPair } from '../crypto'
 import { GroupError, ServerGroup } from '../mls/group'
 import { inviteKeys as mlsInviteKeys, type InviteKeys } from '../mls/invite-keys'
-import { pendingJoins } from '../mls/rules'
 import { openItem } from '../shard-codec'
 import { inviteInvalid, isApiCode, toParacordError } from './errors'
 import { keyEpochOf } from './group-store'
@@ -38,20 +37,6 @@ function joinRefusal(reason: string): string {
     return 'you were removed from this server; ask for a new invite'
   if (reason.includes('does not have')) return 'the server does not know it'
   return reason
-}
-
-/** Why the invite cannot bring `userId` in, from the group's state; null when it can. */
-export function inviteProblem(group: ServerGroup, inviteId: string, userId: string): string | null {
-  const state = group.state
-  const invite = state.invites[inviteId]
-  if (!invite) return 'the server does not know it'
-  if (invite.revoked) return 'it was revoked'
-  const uses = invite.uses + pendingJoins({ state, leaves: group.leaves() }, inviteId)
-  if (invite.maxUses !== null && uses > invite.maxUses) return 'it has been used up'
-  const removedAt = state.removed[userId]
-  if (removedAt !== undefined && invite.createdEpoch <= removedAt)
-    return 'you were removed from this server; ask for a new invite'
-  return null
 }
 
 /** Joins the server the invite (code or link) names; resolves with its id. */
@@ -138,15 +123,17 @@ async function joinGroup(
           ? inviteInvalid('it was revoked, has been used up or has expired')
           : new ParacordError('not_found', 'This account is not in that server any more.')
       // 3. The external commit, checked here first against the same rules as the members'.
-      const { group, message } = await ServerGroup.join(
-        material.groupInfo,
-        deviceSigner(session),
-        invite,
-      )
-      if (invite) {
-        const problem = inviteProblem(group, invite.inviteId, session.userId)
-        if (problem) throw inviteInvalid(problem)
+      let joined: Awaited<ReturnType<typeof ServerGroup.join>>
+      try {
+        joined = await ServerGroup.join(material.groupInfo, deviceSigner(session), invite)
+      } catch (error) {
+        if (error instanceof GroupError && error.code === 'refused')
+          throw invite
+            ? inviteInvalid(joinRefusal(error.message))
+            : new ParacordError('forbidden', `This device cannot join: ${error.message}.`)
+        throw error
       }
+      const { group, message } = joined
       io.provideJoinSecret(serverId, material.epoch, material.join)
       // 4. Posted to the log in the epoch joined from; it counts if it is the epoch's first.
       const bytes = toBase64Url(message)

@@ -38,11 +38,21 @@ export class Keyring {
   private readonly derived = new Map<string, StreamKeySet>()
   private readonly infos = new Map<string, StreamInfo>()
   private source: EpochSource = { epochs: () => [], current: () => 0, secrets: () => null }
+  private mismatchListener: (serverId: string, reason: string) => void = () => {}
 
   constructor(private readonly session: UnlockedSession) {}
 
   setSource(source: EpochSource): void {
     this.source = source
+  }
+
+  /** Who is told of a stream record that no epoch of the group explains (to warn of it). */
+  onMismatch(listener: (serverId: string, reason: string) => void): void {
+    this.mismatchListener = listener
+  }
+
+  reportMismatch(serverId: string, reason: string): void {
+    this.mismatchListener(serverId, reason)
   }
 
   has(serverId: string): boolean {

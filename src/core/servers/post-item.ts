@@ -8,7 +8,7 @@ import { sealItem } from '../shard-codec'
 import type { UnlockedSession } from '../session'
 import { isApiCode } from './errors'
 import type { Keyring } from './keyring'
-import { ensureStreamCurrent } from './streams'
+import { ensureStreamCurrent, StreamMismatchError } from './streams'
 
 /** Where an item goes: one shard of one stream of a server. */
 export interface ItemShard {
@@ -94,13 +94,20 @@ export async function postItem(
     if (post.retryAfterRotation === false || !isApiCode(error, 'invalid_signature')) throw error
     await post.catchUp()
     const epoch = keyring.currentEpoch(post.serverId)
-    await ensureStreamCurrent(
-      session,
-      keyring,
-      post.serverId,
-      post.streamId,
-      post.streamId === post.serverId,
-    )
+    try {
+      await ensureStreamCurrent(
+        session,
+        keyring,
+        post.serverId,
+        post.streamId,
+        post.streamId === post.serverId,
+      )
+    } catch (mismatch) {
+      // The log is read: a record no epoch of the group explains is the backend's, not lag.
+      if (mismatch instanceof StreamMismatchError)
+        keyring.reportMismatch(post.serverId, mismatch.message)
+      throw mismatch
+    }
     if (epoch !== sealed.epoch) {
       const resealed = seal(session, keyring, post, epoch)
       if (resealed === null) return null

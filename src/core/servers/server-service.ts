@@ -84,6 +84,7 @@ export class ServerService {
     this.upkeepDelayMs = options.upkeepDelayMs ?? (() => 500 + Math.random() * 1500)
     this.lockedSince = session.cache.getValue<number>(LOCKED_AT_KEY) ?? 0
     this.keyring = new Keyring(session)
+    this.keyring.onMismatch((serverId, reason) => warn(this.ctx, serverId, reason))
     this.io = new GroupIo(
       session,
       this.keyring,

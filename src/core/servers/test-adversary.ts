@@ -3,7 +3,7 @@
 //   (what a colluding operator hands a removed member), and shards written past the door (posts
 //   whose signature the honest backend would refuse).
 // - A relay in front of the backend for one client: it answers chosen requests itself (a stale
-//   stream record, a refused post, a log with a commit withheld) and drops chosen live shards.
+//   stream record, a refused post, a log with a commit withheld), the rest it passes on.
 // - Devices made by login on a new profile folder, or with a clock the test moves.
 // - The key material a device holds, tried against recorded ciphertext.
 import Database from 'better-sqlite3'
@@ -44,6 +44,7 @@ import {
   type StoredServer,
 } from './group-store'
 import { randomId } from './ids'
+import type { ServerContext } from './server-context'
 
 // --- the backend's store ---------------------------------------------------------------------
 
@@ -99,7 +100,7 @@ export function openBackendStore(backend: Backend): BackendStore {
   return {
     shards: (stream) => select.all(stream).map(toShard),
     head: (stream) => head.get(stream)?.head_seq ?? 0,
-    inject: db.transaction((stream: string, shard) => {
+    inject: db.transaction((stream: string, shard: Parameters<BackendStore['inject']>[1]) => {
       const seq = advance.get(stream)!.head_seq
       const row: ShardRow = {
         id: shard.id ?? randomId(),
@@ -135,8 +136,6 @@ export interface HostileRelay {
   readonly url: string
   /** Answers a request itself; undefined passes it on to the backend. */
   intercept: ((request: RelayRequest) => RelayAnswer | undefined) | null
-  /** Live shards reach the client only when this allows them (all when null). */
-  passPush: ((shard: Shard) => boolean) | null
   /** Every request the client made, in order. */
   readonly requests: RelayRequest[]
   close(): Promise<void>
@@ -155,7 +154,6 @@ export async function startHostileRelay(targetUrl: string): Promise<HostileRelay
   const relay: HostileRelay = {
     url: '',
     intercept: null,
-    passPush: null,
     requests,
     close: () => Promise.resolve(),
   }
@@ -198,24 +196,21 @@ export async function startHostileRelay(targetUrl: string): Promise<HostileRelay
       res.end()
     })
   })
-  // The live connection: frames from the client pass on; shard frames from the backend pass
-  // only when `passPush` allows.
+  // The live connection, relayed frame by frame.
   const live = new WebSocketServer({ noServer: true })
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     live.handleUpgrade(req, socket, head, (client) => {
       const upstream = new WebSocket(`ws://${target.host}${req.url ?? '/'}`)
       sockets.add(client).add(upstream)
-      // Frames keep their kind: the backend speaks text frames only.
+      // Frames stay text frames: the backend speaks no other kind.
       const early: string[] = []
       client.on('message', (data) => {
-        if (upstream.readyState === WebSocket.OPEN) upstream.send(data.toString())
-        else early.push(data.toString())
+        if (upstream.readyState === WebSocket.OPEN) upstream.send(textOf(data))
+        else early.push(textOf(data))
       })
       upstream.on('open', () => early.splice(0).forEach((data) => upstream.send(data)))
       upstream.on('message', (data) => {
-        const frame = JSON.parse(data.toString()) as { type: string; shard?: Shard }
-        if (frame.type === 'shard' && relay.passPush && !relay.passPush(frame.shard!)) return
-        if (client.readyState === WebSocket.OPEN) client.send(data.toString())
+        if (client.readyState === WebSocket.OPEN) client.send(textOf(data))
       })
       const end = () => {
         client.terminate()
@@ -239,6 +234,13 @@ export async function startHostileRelay(targetUrl: string): Promise<HostileRelay
     },
   })
 }
+
+const textOf = (data: WebSocket.RawData): string =>
+  Array.isArray(data)
+    ? Buffer.concat(data).toString('utf8')
+    : Buffer.isBuffer(data)
+      ? data.toString('utf8')
+      : Buffer.from(new Uint8Array(data)).toString('utf8')
 
 /** The relay path of a stream route. */
 export const streamRoute = (stream: string, what: 'info' | 'fetch' | 'shards' | 'keys') =>
@@ -334,6 +336,9 @@ export async function newDevice(
   }
 }
 
+/** The servers service's context, for the steps its upkeep takes on its own. */
+export const contextOf = (user: TestUser) => (user.servers as unknown as { ctx: ServerContext }).ctx
+
 // --- sealing and posting as a modified client ------------------------------------------------
 
 export interface Author {
@@ -405,6 +410,26 @@ export function opensWithAny(shard: Shard, keys: readonly Uint8Array[]): boolean
       return false
     }
   })
+}
+
+/**
+ * The shards that open under any of `keys`: as opensWithAny, for key sets in the tens of
+ * thousands, letting the backend (in this same process) answer meanwhile.
+ */
+export async function openedByAny(
+  shards: readonly Shard[],
+  keys: readonly Uint8Array[],
+): Promise<Shard[]> {
+  const opened: Shard[] = []
+  for (const shard of shards)
+    for (let i = 0; i < keys.length; i += 500) {
+      await new Promise((resolve) => setImmediate(resolve))
+      if (opensWithAny(shard, keys.slice(i, i + 500))) {
+        opened.push(shard)
+        break
+      }
+    }
+  return opened
 }
 
 /**
