@@ -122,8 +122,22 @@ describe('tables', () => {
   it('flags a member whose key changed (and shows no code line without a code)', () => {
     const text = formatMembers(
       [
-        { userId: 'U1', displayName: 'alice', status: '', role: 'owner', keyChanged: false },
-        { userId: 'U2', displayName: 'bob', status: 'away', role: 'member', keyChanged: true },
+        {
+          userId: 'U1',
+          displayName: 'alice',
+          status: '',
+          role: 'owner',
+          keyChanged: false,
+          joinedVia: null,
+        },
+        {
+          userId: 'U2',
+          displayName: 'bob',
+          status: 'away',
+          role: 'member',
+          keyChanged: true,
+          joinedVia: 'I1',
+        },
       ],
       '',
     )
@@ -137,7 +151,16 @@ describe('tables', () => {
   it('ends with the server’s safety code and what comparing it tells', () => {
     const code = '12345 67890 13579 24680 11223 34455'
     const text = formatMembers(
-      [{ userId: 'U1', displayName: 'alice', status: '', role: 'owner', keyChanged: false }],
+      [
+        {
+          userId: 'U1',
+          displayName: 'alice',
+          status: '',
+          role: 'owner',
+          keyChanged: false,
+          joinedVia: null,
+        },
+      ],
       code,
     )
     expect(text.split('\n').slice(-3)).toEqual([

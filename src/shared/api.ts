@@ -125,6 +125,8 @@ export interface MemberInfo {
   readonly role: Role
   /** The member's identity key differs from the one pinned on first sight. */
   readonly keyChanged: boolean
+  /** The id of the invite the member joined with (an `InviteInfo.id`); null for the founder. */
+  readonly joinedVia: string | null
 }
 
 export interface InviteInfo {

@@ -206,6 +206,7 @@ export function createFakeParacordApi(): FakeParacordApi {
             status: account.profile.status,
             role: 'owner',
             keyChanged: false,
+            joinedVia: null,
           },
         ],
         permissions: {

@@ -153,6 +153,20 @@ describe('a server group', () => {
     )
   }, 30_000)
 
+  it('keeps no past epoch in its state: what is stored holds the current epoch only', async () => {
+    const { a } = await world()
+    let group = a
+    const sizes: number[] = []
+    for (let i = 0; i < 4; i++) {
+      group = (await group.commit({})).group
+      expect(group.client.historicalReceiverData.size).toBe(0)
+      sizes.push(group.encode().length)
+    }
+    // Four epochs later the stored state is no bigger than after the first (a leaf may grow a
+    // little as its keys change, never by a whole epoch's secrets).
+    expect(Math.max(...sizes)).toBeLessThan(sizes[0]! * 1.2)
+  }, 30_000)
+
   it('survives being stored and read back', async () => {
     const { a } = await world()
     const again = await ServerGroup.decode(a.encode())

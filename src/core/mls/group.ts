@@ -120,10 +120,18 @@ const asMls = (bytes: Uint8Array): MLSMessage => {
 }
 
 export class ServerGroup {
+  readonly client: ClientState
+  private leafViews: LeafView[] | null = null
+
   private constructor(
-    readonly client: ClientState,
+    client: ClientState,
     private readonly cs: CiphersuiteImpl,
-  ) {}
+  ) {
+    // Past epochs' receiver secrets are dropped: paracord keeps the epoch secrets it needs
+    // itself, for as long as their messages may be unburned (group-store.ts), and the library's
+    // own retention keeps every past epoch when asked to keep none.
+    this.client = { ...client, historicalReceiverData: new Map() }
+  }
 
   static async create(
     serverId: string,
@@ -254,8 +262,10 @@ export class ServerGroup {
     return this.client.groupActiveState.kind === 'active'
   }
 
+  /** Every occupied leaf; computed once per group (it checks each credential's signature). */
   leaves(): LeafView[] {
-    return leavesOf(this.client)
+    this.leafViews ??= leavesOf(this.client)
+    return this.leafViews
   }
 
   /** This device's own leaf. */

@@ -143,11 +143,14 @@ describe('invites and joining', () => {
       const members = olga.servers.getServer(serverId).members
       return members.length === 3 && members.every((m) => m.displayName !== 'New member')
     }, 'the owner to see both joins')
-    const names = olga.servers.getServer(serverId).members.map((m) => [m.displayName, m.role])
+    // Each join shows the invite it used; the founder used none.
+    const names = olga.servers
+      .getServer(serverId)
+      .members.map((m) => [m.displayName, m.role, m.joinedVia])
     expect(names).toEqual([
-      ['olga', 'owner'],
-      ['alice', 'member'],
-      ['bob', 'member'],
+      ['olga', 'owner', null],
+      ['alice', 'member', invite.id],
+      ['bob', 'member', invite.id],
     ])
     expect((await olga.servers.listInvites(serverId))[0]).toMatchObject({ id: invite.id, uses: 2 })
   })

@@ -31,7 +31,9 @@ export function channelInfos(ctx: ServerContext, serverId: string, state: SpineS
   return channels
 }
 
-export function memberInfos(ctx: ServerContext, state: SpineState): MemberInfo[] {
+export function memberInfos(ctx: ServerContext, serverId: string, state: SpineState): MemberInfo[] {
+  // The spine view keeps no join record; the group's own state does, for every member.
+  const profiles = ctx.io.group(serverId)?.state.members
   const members: MemberInfo[] = []
   for (const [userId, member] of state.members) {
     members.push({
@@ -40,6 +42,7 @@ export function memberInfos(ctx: ServerContext, state: SpineState): MemberInfo[]
       status: member.status,
       role: member.role,
       keyChanged: userId !== ctx.session.userId && ctx.peers.isChanged(userId),
+      joinedVia: profiles?.[userId]?.joinedVia ?? null,
     })
   }
   return members.sort(
@@ -78,7 +81,7 @@ export function serverDetails(ctx: ServerContext, serverId: string): ServerDetai
     myRole: state.members.get(ctx.session.userId)?.role ?? 'member',
     unread: channels.reduce((sum, c) => sum + c.unread, 0),
     channels,
-    members: memberInfos(ctx, state),
+    members: memberInfos(ctx, serverId, state),
     permissions: permissionsOf(state, ctx.session.userId),
     epoch: state.epoch,
     safetyCode: group ? safetyCode(group) : '',

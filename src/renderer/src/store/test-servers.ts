@@ -28,7 +28,14 @@ export const LOUNGE: ChannelInfo = {
 }
 
 export function makeMember(fields: Partial<MemberInfo> & Pick<MemberInfo, 'userId'>): MemberInfo {
-  return { displayName: fields.userId, status: '', role: 'member', keyChanged: false, ...fields }
+  return {
+    displayName: fields.userId,
+    status: '',
+    role: 'member',
+    keyChanged: false,
+    joinedVia: null,
+    ...fields,
+  }
 }
 
 export function makeServer(fields: Partial<ServerDetails> = {}): ServerDetails {

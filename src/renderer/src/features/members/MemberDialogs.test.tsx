@@ -6,7 +6,7 @@ import type { ApiInput, SafetyNumber } from '../../../../shared/api'
 import { DialogHost } from '../../app/DialogHost'
 import { emptyServers, useServers } from '../../store/servers'
 import { installApi } from '../../store/test-api'
-import { BOB, SERVER_ID, makeMember, makeServer, showServer } from '../../store/test-servers'
+import { ALICE, BOB, SERVER_ID, makeMember, makeServer, showServer } from '../../store/test-servers'
 import { useUi } from '../../store/ui'
 import { MemberList } from './MemberList'
 
@@ -61,6 +61,39 @@ beforeEach(() => {
 afterEach(cleanup)
 
 describe('the member card', () => {
+  it('says which invite each member joined with, and who founded the server', async () => {
+    serverApi()
+    const carol = 'user-carol-aaaaaaaaaa'
+    showServer(
+      makeServer({
+        members: [
+          makeMember({ userId: ALICE, displayName: 'alice', role: 'owner' }),
+          makeMember({ userId: BOB, displayName: 'bob', joinedVia: 'Qx7vK2mZp9LwTt' }),
+          makeMember({ userId: carol, displayName: 'carol' }),
+        ],
+      }),
+    )
+    const user = userEvent.setup()
+    render(<App />)
+
+    const bobsCard = await openBobsCard(user)
+    expect(within(bobsCard).getByTestId('member-joined').textContent).toBe(
+      'Joined with invite Qx7vK2',
+    )
+    await user.keyboard('{Escape}')
+
+    await user.click(screen.getByRole('button', { name: /^alice,/ }))
+    const alicesCard = screen.getByRole('dialog', { name: 'alice' })
+    expect(within(alicesCard).getByTestId('member-joined').textContent).toBe('Founded this server')
+    await user.keyboard('{Escape}')
+
+    // A member whose join names no invite gets no line rather than a guess.
+    await user.click(screen.getByRole('button', { name: /^carol,/ }))
+    const carolsCard = screen.getByRole('dialog', { name: 'carol' })
+    await within(carolsCard).findByTestId('safety-number')
+    expect(within(carolsCard).queryByTestId('member-joined')).toBeNull()
+  })
+
   it('opens on Close, and no single key press changes a role', async () => {
     const api = serverApi()
     const user = userEvent.setup()

@@ -1,9 +1,10 @@
-// A member's card: their safety number (with the warning and acceptance when their key
-// changed), their role for the owner to change, and removal, which explains that keys rotate.
+// A member's card: how they joined, their safety number (with the warning and acceptance when
+// their key changed), their role for the owner to change, and removal, which explains that keys
+// rotate.
 // A role change and a removal each ask first, in a dialog over the card: Esc closes only that
 // one, and focus goes back to the button that opened it.
 import { useEffect, useState } from 'react'
-import type { SafetyNumber } from '../../../../shared/api'
+import type { MemberInfo, SafetyNumber } from '../../../../shared/api'
 import { Avatar } from '../../components/Avatar'
 import { Button } from '../../components/Button'
 import { Dialog, DialogActions } from '../../components/Dialog'
@@ -119,6 +120,12 @@ function SafetyNumberPanel({ userId, isMe }: { userId: string; isMe: boolean }) 
   )
 }
 
+/** Every member's join names the invite it used (its id's first characters), for all to see. */
+function joinedText(member: MemberInfo): string | null {
+  if (member.joinedVia) return `Joined with invite ${member.joinedVia.slice(0, 6)}`
+  return member.role === 'owner' ? 'Founded this server' : null
+}
+
 const ROLE_WORDS: Readonly<Record<'admin' | 'member', string>> = {
   admin: 'Admins manage channels, invites and members.',
   member: 'Members read and post.',
@@ -135,6 +142,7 @@ export function MemberDialog({ serverId, userId }: { serverId: string; userId: s
   const canChangeRole = server.permissions.canChangeRoles && !isMe && member.role !== 'owner'
   const canRemove = server.permissions.canRemoveMembers && !isMe && member.role !== 'owner'
   const nextRole = member.role === 'admin' ? 'member' : 'admin'
+  const joined = joinedText(member)
 
   return (
     <Dialog title={member.displayName} onClose={closeDialog} testId="member-dialog">
@@ -143,6 +151,11 @@ export function MemberDialog({ serverId, userId }: { serverId: string; userId: s
         <div>
           <div className="member-card__role">{ROLE_NAMES[member.role]}</div>
           {member.status && <div className="member-card__status">{member.status}</div>}
+          {joined && (
+            <div className="member-card__joined" data-testid="member-joined">
+              {joined}
+            </div>
+          )}
         </div>
       </div>
       <SafetyNumberPanel userId={userId} isMe={isMe} />
