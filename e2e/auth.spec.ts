@@ -96,7 +96,7 @@ test('locking wipes the view until the password is entered again', async ({ user
   const password = page.getByLabel('Password', { exact: true })
   await password.fill('wrong-password-here')
   await page.getByRole('button', { name: 'Unlock' }).click()
-  await expect(page.getByTestId('auth-error')).toHaveText('Wrong name or password.')
+  await expect(page.getByTestId('auth-error')).toHaveText('That password is not right.')
   await checkScreen(page, 'unlock-wrong-password')
 
   await password.fill(PASSWORD)
