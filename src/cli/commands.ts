@@ -148,8 +148,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'join',
     args: ['CODE-OR-LINK'],
     options: {},
-    summary: 'join a server with an invite code or paracord://invite/... link',
-    details: ['A code that starts with "-" goes after "--": paracord join -- -CODE'],
+    summary: 'join a server with an invite code or link',
+    details: [
+      'A link (https://HOST/invite#CODE or paracord://invite/CODE?server=...) must name the server',
+      'this profile is on.',
+    ],
   },
   {
     name: 'members',

@@ -176,6 +176,7 @@ describe('invites', () => {
     id: 'INV',
     code: 'secretcode',
     link: 'paracord://invite/secretcode',
+    server: null,
     maxUses: null,
     uses: 0,
     expiresAt: null,

@@ -15,6 +15,11 @@ export interface UnlockedSession {
   readonly accountId: string
   /** Where the account's server answers: for its HTTP client and its live connection alike. */
   readonly serverUrl: string
+  /**
+   * The address invite links name: the account's server as other people reach it; null for
+   * the server this computer runs, which no one else reaches.
+   */
+  readonly inviteServerUrl: string | null
   /** Identity key pairs; wiped on lock. */
   readonly identity: Identity
   /** An HTTP client carrying the session token (re-established by ensureOnline). */

@@ -625,8 +625,10 @@ export class AccountService {
       this.profiles.cachePathOf(parts.profile.handle),
       parts.cacheKey,
     )
+    const backend = backendOfProfile(parts.profile, this.thisComputer)
     const session = new UnlockedSessionImpl({
       ...parts,
+      inviteServerUrl: backend.kind === 'address' ? backend.url : null,
       cache,
       profiles: this.profiles,
       now: this.now,

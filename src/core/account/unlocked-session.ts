@@ -33,6 +33,8 @@ export interface UnlockedSessionInit {
   readonly profile: StoredProfile
   /** Where the account's server answers this run (backend-choice.ts). */
   readonly serverUrl: string
+  /** See UnlockedSession.inviteServerUrl. */
+  readonly inviteServerUrl: string | null
   readonly secrets: LoginSecrets
   readonly vault: VaultData
   readonly identity: Identity
@@ -65,6 +67,7 @@ export class UnlockedSessionImpl implements UnlockedSession {
   readonly userId: string
   readonly accountId: string
   readonly serverUrl: string
+  readonly inviteServerUrl: string | null
   readonly now: () => number
 
   private profile: StoredProfile
@@ -89,6 +92,7 @@ export class UnlockedSessionImpl implements UnlockedSession {
     this.handle = init.profile.handle
     this.accountId = init.profile.accountId
     this.serverUrl = init.serverUrl
+    this.inviteServerUrl = init.inviteServerUrl
     this.userId = init.vault.userId
     this.now = init.now
     this.secrets = init.secrets

@@ -1,13 +1,12 @@
-// Invites (docs/KEYS.md). The secret travels as a code or a paracord://invite/ link; the backend
-// stores an enclave whose id and sealing key are derived from it, naming the server. The keys
-// to join are not in it: the server's join enclave seals each epoch's join key to every open
-// invite (join.ts), so an invite that is revoked or used up opens nothing sent afterwards.
-import { EncodingError, fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../../shared/encoding'
-import { decrypt, enclaveAd, encrypt } from '../crypto'
+// Invites (docs/KEYS.md, "Invite codes and links"). The code is the invite's only secret; its
+// shapes are read in shared/invite-link.ts. The backend stores an enclave whose id and sealing
+// key derive from the code, naming the server. The keys to join are not in it:
+// the server's join enclave seals each epoch's join key to every open invite (join.ts), so an
+// invite that is revoked or used up opens nothing sent afterwards.
+import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../../shared/encoding'
+import { INVITE_CODE_ALPHABET, INVITE_CODE_LENGTH, readInviteText } from '../../shared/invite-link'
+import { decrypt, enclaveAd, encrypt, readySodium } from '../crypto'
 import { inviteKeys } from '../server-keys'
-
-export const INVITE_LINK_PREFIX = 'paracord://invite/'
-export const INVITE_SECRET_BYTES = 32
 
 export interface InvitePayload {
   readonly v: 2
@@ -16,35 +15,42 @@ export interface InvitePayload {
 }
 
 export interface ParsedInvite {
+  /** 32 bytes every key of the invite derives from (a hash of the code). */
   readonly secret: Uint8Array
   readonly code: string
-  /** The enclave id, which is also the invite id the spine records. */
+  /** The enclave id, which is also the invite id the group's state records. */
   readonly inviteId: string
   readonly sealKey: Uint8Array
+  /** The server the link names, as written; null for a bare code. */
+  readonly server: string | null
 }
 
-export const inviteLink = (code: string): string => INVITE_LINK_PREFIX + code
+/** A new random code: 26 symbols of 5 bits each (256 is a multiple of 32, so no bias). */
+export function newInviteCode(): string {
+  const bytes = readySodium().randombytes_buf(INVITE_CODE_LENGTH)
+  let code = ''
+  for (const byte of bytes) code += INVITE_CODE_ALPHABET[byte & 31]
+  bytes.fill(0)
+  return code
+}
 
-/** A code or a link → the invite's keys; null when it is not one. */
+/** A code or a link → the invite's keys and the server it names; null when it is not one. */
 export function parseInvite(text: string): ParsedInvite | null {
-  let code = text.trim()
-  if (code.toLowerCase().startsWith(INVITE_LINK_PREFIX))
-    code = code.slice(INVITE_LINK_PREFIX.length)
-  code = code.replace(/\/+$/, '')
-  let secret: Uint8Array
-  try {
-    secret = fromBase64Url(code)
-  } catch (error) {
-    if (error instanceof EncodingError) return null
-    throw error
-  }
-  if (secret.length !== INVITE_SECRET_BYTES) return null
-  return keysOf(secret)
+  const found = readInviteText(text)
+  return found === null ? null : keysOf(found.code, found.server)
 }
 
-export function keysOf(secret: Uint8Array): ParsedInvite {
+const CODE_HASH_LABEL = utf8('paracord invite code v2\0')
+
+export function keysOf(code: string, server: string | null = null): ParsedInvite {
+  const sodium = readySodium()
+  const secret = sodium.crypto_generichash(
+    32,
+    new Uint8Array([...CODE_HASH_LABEL, ...utf8(code)]),
+    null,
+  )
   const { enclaveId, sealKey } = inviteKeys(secret)
-  return { secret, code: toBase64Url(secret), inviteId: toBase64Url(enclaveId), sealKey }
+  return { secret, code, inviteId: toBase64Url(enclaveId), sealKey, server }
 }
 
 const ad = (inviteId: string) => enclaveAd({ id: inviteId, kind: 'invite' })

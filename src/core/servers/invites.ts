@@ -4,11 +4,11 @@
 import { ParacordError, type InviteInfo } from '../../shared/api'
 import { toBase64Url } from '../../shared/encoding'
 import { enclaveDeletePayload, enclaveWritePayload } from '../../shared/protocol'
-import { deriveKey, randomKey, signPayloadB64, streamKeys, type KeyPair } from '../crypto'
+import { deriveKey, signPayloadB64, streamKeys, type KeyPair } from '../crypto'
 import { inviteKeys as mlsInviteKeys } from '../mls/invite-keys'
 import { roleOf } from '../mls/server-state'
 import { isApiCode, toParacordError } from './errors'
-import { keysOf, sealInviteBody } from './invite-codec'
+import { keysOf, newInviteCode, sealInviteBody } from './invite-codec'
 import { commitChange, requireServer, type ServerContext } from './server-context'
 import { inviteInfo } from './views'
 
@@ -47,9 +47,8 @@ export async function createInvite(
 ): Promise<InviteInfo> {
   const group = requireAdmin(ctx, serverId, 'create invites')
   // 1. A random secret; the enclave id, its sealing key and the invite's keys derive from it.
-  const secret = randomKey()
-  const invite = keysOf(secret)
-  const keys = mlsInviteKeys(secret)
+  const invite = keysOf(newInviteCode())
+  const keys = mlsInviteKeys(invite.secret)
   const expiresAt = expiresInSeconds === null ? null : ctx.session.now() + expiresInSeconds * 1000
   // 2. The enclave naming the server, owned by this account, expiring with the invite.
   const owner = enclaveOwner(ctx, invite.inviteId)
@@ -97,7 +96,12 @@ export async function createInvite(
       },
     }),
   }))
-  return inviteInfo(ctx.io.state(serverId), invite.inviteId, invite.code)!
+  return inviteInfo(
+    ctx.io.state(serverId),
+    invite.inviteId,
+    invite.code,
+    ctx.session.inviteServerUrl,
+  )!
 }
 
 export function listInvites(ctx: ServerContext, serverId: string): Promise<InviteInfo[]> {
@@ -105,7 +109,9 @@ export function listInvites(ctx: ServerContext, serverId: string): Promise<Invit
   const state = ctx.io.state(serverId)
   const codes = knownCodes(ctx, serverId)
   return Promise.resolve(
-    [...state.invites.keys()].map((id) => inviteInfo(state, id, codes[id] ?? null)!),
+    [...state.invites.keys()].map((id) =>
+      inviteInfo(state, id, codes[id] ?? null, ctx.session.inviteServerUrl)!,
+    ),
   )
 }
 

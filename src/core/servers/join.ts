@@ -14,6 +14,8 @@ import { inviteInvalid, isApiCode, toParacordError } from './errors'
 import { keyEpochOf } from './group-store'
 import type { LogItem } from './group-io'
 import { randomId } from './ids'
+import { parseServerUrl, ServerUrlError } from '../net/server-url'
+import type { UnlockedSession } from '../session'
 import { openInviteBody, parseInvite } from './invite-codec'
 import { openJoinMaterial, type JoinMaterial } from './join-info'
 import { postItem } from './post-item'
@@ -39,12 +41,33 @@ function joinRefusal(reason: string): string {
   return reason
 }
 
+/**
+ * Why a link naming `server` cannot be used by this account, or null when it names the account's
+ * own server (or none). Every server keeps its own accounts, so an invite works only there.
+ */
+function serverElsewhere(session: UnlockedSession, server: string | null): string | null {
+  if (server === null) return null
+  let named: string
+  try {
+    named = parseServerUrl(server, 'the server in the link')
+  } catch (error) {
+    if (error instanceof ServerUrlError) return `the link names no usable server (${error.message})`
+    throw error
+  }
+  if (named === session.serverUrl || named === session.inviteServerUrl) return null
+  const yours =
+    session.inviteServerUrl === null ? 'this computer' : new URL(session.inviteServerUrl).host
+  return `it is for the server at ${new URL(named).host}, and your account is on ${yours}. Log out, then create an account on that server (or log in to one there) to join`
+}
+
 /** Joins the server the invite (code or link) names; resolves with its id. */
 export async function joinByInvite(ctx: ServerContext, text: string): Promise<string> {
   const { session } = ctx
   // 1. Parse the code or link; fetch and open the invite enclave: which server it is for.
   const invite = parseInvite(text)
   if (!invite) throw inviteInvalid('this is not an invite code or link')
+  const elsewhere = serverElsewhere(session, invite.server)
+  if (elsewhere !== null) throw inviteInvalid(elsewhere)
   let enclave: Enclave
   try {
     enclave = await session.client.getEnclave(invite.inviteId)

@@ -11,7 +11,7 @@ import { mlsSuite } from '../mls/suite'
 import { sealItem } from '../shard-codec'
 import { startBackend, newUser, waitFor, type Backend, type TestUser } from '../sync/test-world'
 import { randomId } from './ids'
-import { INVITE_LINK_PREFIX } from './invite-codec'
+import { inviteAppLink } from '../../shared/invite-link'
 
 let backend: Backend
 let olga: TestUser
@@ -129,7 +129,10 @@ describe('invites and joining', () => {
 
   it('lets a user join by code and another by link, and both see the same server', async () => {
     const invite = await olga.servers.createInvite(serverId, null, 3600)
-    expect(invite.link).toBe(INVITE_LINK_PREFIX + invite.code)
+    // A short code that no command line takes for an option, and a link naming the server.
+    expect(invite.code).toMatch(/^[0-9a-z]{26}$/)
+    expect(invite.link).toBe(`${backend.url}/invite#${invite.code}`)
+    expect(invite.server).toBe(backend.url)
     expect(invite).toMatchObject({ maxUses: null, uses: 0, revoked: false })
 
     const joined = await alice.servers.joinByInvite(invite.code)
@@ -183,9 +186,27 @@ describe('invites and joining', () => {
 
       const garbage = await rejection(carol.servers.joinByInvite('paracord://invite/not-a-code'))
       expect(garbage.code).toBe('invite_invalid')
-      const unknown = await rejection(carol.servers.joinByInvite(toBase64Url(new Uint8Array(32))))
+      const unknown = await rejection(carol.servers.joinByInvite('0'.repeat(26)))
       expect(unknown.code).toBe('invite_invalid')
       expect(unknown.message).toMatch(/unknown/)
+
+      // A link naming another server: every server keeps its own accounts, so it is refused
+      // before anything is asked of this one.
+      const valid = await olga.servers.createInvite(serverId, null, null)
+      for (const link of [
+        `https://chat.example.org/invite#${valid.code}`,
+        inviteAppLink(valid.code, 'https://chat.example.org'),
+      ]) {
+        const elsewhere = await rejection(carol.servers.joinByInvite(link))
+        expect(elsewhere.code).toBe('invite_invalid')
+        expect(elsewhere.message).toMatch(
+          /for the server at chat\.example\.org, and your account is on 127\.0\.0\.1/,
+        )
+      }
+      const insecure = await rejection(
+        carol.servers.joinByInvite(inviteAppLink(valid.code, 'http://chat.example.org')),
+      )
+      expect(insecure.message).toMatch(/must use https/)
 
       // Nothing was half-joined along the way.
       expect(carol.session.vault().servers[serverId]).toBeUndefined()

@@ -11,7 +11,7 @@ import type {
 } from '../../shared/api'
 import { canPost, hasAuthority, type SpineState } from '../spine'
 import { safetyCode } from './group-view'
-import { inviteLink } from './invite-codec'
+import { inviteAppLink, inviteLink } from '../../shared/invite-link'
 import type { ServerContext } from './server-context'
 
 const ROLE_ORDER: Readonly<Record<Role, number>> = { owner: 0, admin: 1, member: 2 }
@@ -94,13 +94,15 @@ export function inviteInfo(
   state: SpineState,
   inviteId: string,
   code: string | null,
+  server: string | null,
 ): InviteInfo | null {
   const invite = state.invites.get(inviteId)
   if (!invite) return null
   return {
     id: inviteId,
     code: code ?? '',
-    link: code ? inviteLink(code) : '',
+    link: code ? (server === null ? inviteAppLink(code, null) : inviteLink(code, server)) : '',
+    server,
     maxUses: invite.maxUses,
     uses: invite.uses,
     expiresAt: invite.expiresAt,
