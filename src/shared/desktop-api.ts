@@ -19,20 +19,35 @@ export type RestartOutcome =
   /** Nothing is downloaded to install. */
   | 'nothing_to_install'
 
+/**
+ * An invite link opened from outside the app (paracord://invite/CODE?server=URL) while no one is
+ * signed in: the sign-in screens show it, with its server filled in, and join once signed in.
+ */
+export interface OpenedInvite {
+  /** The link as the core's joinByInvite takes it. */
+  readonly link: string
+  /** The server it names; null for a link without one. */
+  readonly server: string | null
+}
+
 export interface DesktopApi {
   getUpdateStatus(): Promise<UpdateStatus>
   restartToUpdate(): Promise<RestartOutcome>
   onUpdateStatus(listener: (status: UpdateStatus) => void): () => void
+  /** The invite waiting for the sign-in screens, handed over once (then null). */
+  takeOpenedInvite(): Promise<OpenedInvite | null>
+  /** Told when an invite starts waiting; the page then calls takeOpenedInvite. */
+  onInviteOpened(listener: () => void): () => void
 }
 
 export const DESKTOP_INVOKE_CHANNELS = {
   getUpdateStatus: 'paracord-desktop:getUpdateStatus',
   restartToUpdate: 'paracord-desktop:restartToUpdate',
-} as const satisfies Record<Exclude<keyof DesktopApi, 'onUpdateStatus'>, string>
+  takeOpenedInvite: 'paracord-desktop:takeOpenedInvite',
+} as const satisfies Record<Exclude<keyof DesktopApi, 'onUpdateStatus' | 'onInviteOpened'>, string>
 
 export const DESKTOP_EVENT_CHANNEL = 'paracord-desktop:event'
 
-export interface DesktopEventMessage {
-  readonly event: 'updateStatus'
-  readonly payload: UpdateStatus
-}
+export type DesktopEventMessage =
+  | { readonly event: 'updateStatus'; readonly payload: UpdateStatus }
+  | { readonly event: 'inviteOpened'; readonly payload: null }
