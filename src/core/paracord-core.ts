@@ -243,7 +243,8 @@ class Core implements ParacordCore {
 
   getConnectionState = this.method('getConnectionState', () => {
     const services = this.services
-    if (!services) return { status: 'offline', outbox: 0, reason: 'locked' } as const
+    if (!services)
+      return { status: 'offline', outbox: 0, reason: 'locked', sendingPausedUntil: null } as const
     // The window asks when it regains focus or the network returns: while offline, that is
     // the moment to try the backend again rather than wait out the backoff.
     services.sync.reconnectNow()

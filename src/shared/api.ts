@@ -131,9 +131,15 @@ export interface MemberInfo {
 
 export interface InviteInfo {
   readonly id: string
-  /** What a person types or pastes; carries a secret the backend never sees. */
+  /** What a person types or pastes; carries a secret the backend never sees. Empty when this device did not make the invite. */
   readonly code: string
+  /**
+   * What to send: `https://HOST/invite#CODE`, naming the server, when the account's server has an
+   * address others reach; else `paracord://invite/CODE`. Empty like `code`.
+   */
   readonly link: string
+  /** The server address the link names; null for the server this computer runs. */
+  readonly server: string | null
   readonly maxUses: number | null
   readonly uses: number
   readonly expiresAt: number | null
@@ -195,6 +201,11 @@ export interface ConnectionState {
   /** Messages composed offline, waiting to be sent. */
   readonly outbox: number
   readonly reason: string | null
+  /**
+   * While the server asked the client to slow down (a refusal with Retry-After), nothing is
+   * sent before this time (ms since epoch), when the outbox tries again; null otherwise.
+   */
+  readonly sendingPausedUntil: number | null
 }
 
 export interface SafetyNumber {
@@ -324,7 +335,7 @@ export const API_INPUTS = {
   }),
   listInvites: obj(InServer),
   revokeInvite: obj({ ...InServer, inviteId: Id }),
-  /** A code or a paracord://invite/... link. */
+  /** A code, a paracord://invite/... link or an https://HOST/invite#CODE link. */
   joinByInvite: obj({ invite: Type.String({ minLength: 8, maxLength: 512 }) }),
   removeMember: obj({ ...InServer, userId: Id }),
   setRole: obj({

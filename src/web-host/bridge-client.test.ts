@@ -146,13 +146,23 @@ describe('the renderer bridge client', () => {
       code: 'server_unreachable',
       message: HOST_GONE_MESSAGE,
     })
-    expect(connection[0]).toEqual({ status: 'offline', outbox: 0, reason: HOST_GONE_MESSAGE })
+    expect(connection[0]).toEqual({
+      status: 'offline',
+      outbox: 0,
+      reason: HOST_GONE_MESSAGE,
+      sendingPausedUntil: null,
+    })
 
     await waitFor(() => client.status === 'open', 'the reconnect')
     expect(statuses).toEqual(['reconnecting', 'open'])
     await waitFor(() => auth.length > 0 && connection.length > 1, 'the resync events')
     expect(auth.at(-1)).toMatchObject({ status: 'locked', name: 'grace' })
-    expect(connection.at(-1)).toEqual({ status: 'online', outbox: 0, reason: null })
+    expect(connection.at(-1)).toEqual({
+      status: 'online',
+      outbox: 0,
+      reason: null,
+      sendingPausedUntil: null,
+    })
     expect(await client.api.getAuthState({})).toMatchObject({ status: 'locked' })
   })
 
@@ -181,7 +191,12 @@ describe('the renderer bridge client', () => {
       code: 'forbidden',
       message: STALE_LINK_MESSAGE,
     })
-    expect(connection.at(-1)).toEqual({ status: 'offline', outbox: 0, reason: STALE_LINK_MESSAGE })
+    expect(connection.at(-1)).toEqual({
+      status: 'offline',
+      outbox: 0,
+      reason: STALE_LINK_MESSAGE,
+      sendingPausedUntil: null,
+    })
     expect(restarted.servedSockets).toBe(0)
   })
 })

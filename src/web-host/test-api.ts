@@ -263,6 +263,7 @@ export function createFakeParacordApi(): FakeParacordApi {
         id: newId(),
         code,
         link: `paracord://invite/${code}`,
+        server: null,
         maxUses,
         uses: 0,
         expiresAt: expiresInSeconds === null ? null : Date.now() + expiresInSeconds * 1000,
@@ -344,7 +345,12 @@ export function createFakeParacordApi(): FakeParacordApi {
       unlocked()
       throw new ParacordError('not_found', 'No such user.')
     },
-    getConnectionState: () => ({ status: 'online', outbox: 0, reason: null }),
+    getConnectionState: () => ({
+      status: 'online',
+      outbox: 0,
+      reason: null,
+      sendingPausedUntil: null,
+    }),
 
     getIceServers: () => ({
       iceServers: [],

@@ -58,6 +58,7 @@ export class MessageService {
       sent: (id, data, seq) => this.onSent(id, data, seq),
       dropped: (id, data) => this.onDropped(id, data),
       sizeChanged: () => this.outboxListeners.forEach((listener) => listener()),
+      waitChanged: () => this.outboxListeners.forEach((listener) => listener()),
     })
     this.stopBurn = this.session.cache.onBurn((ids) => this.onBurn(ids))
     this.servers.setUnreadSource((serverId, channelId) => this.unreadCount(serverId, channelId))
@@ -165,6 +166,16 @@ export class MessageService {
     return this.outbox.size()
   }
 
+  /**
+   * Until when sending waits because the server asked to slow down (ms since epoch); null when
+   * it does not, or only waits to reach the server again (being offline shows that already).
+   */
+  sendingPausedUntil(): number | null {
+    const wait = this.outbox.waiting()
+    return wait && wait.reason !== 'unreachable' ? wait.until : null
+  }
+
+  /** The outbox's size changed, or its wait began or ended. */
   onOutboxChanged(listener: () => void): Unsubscribe {
     this.outboxListeners.add(listener)
     return () => this.outboxListeners.delete(listener)
@@ -177,6 +188,8 @@ export class MessageService {
 
   close(): void {
     this.stopBurn()
+    // No retry after the lock: the queued items stay on disk for the next unlock.
+    this.outbox.close()
     this.outboxListeners.clear()
   }
 

@@ -100,6 +100,39 @@ describe('a refusal with Retry-After', () => {
     expect(mine.filter((m) => m.delivery === 'pending')).toEqual([])
   })
 
+  it('reaches the window as a pause until the time the server named, cleared at the retry', async () => {
+    await waitFor(() => online(pat), 'pat online')
+    const statesBefore = pat.seen.connectionChanged.length
+    const askedAt = pat.session.now()
+    proxy.refuseNext(1, /\/shards$/, 2)
+    const message = await pat.messages.sendMessage({ serverId, channelId: general, text: 'paused' })
+    expect(message.delivery).toBe('pending')
+    const until = pat.sync.connectionState().sendingPausedUntil
+    expect(until! - askedAt).toBeGreaterThanOrEqual(2000)
+    expect(until! - askedAt).toBeLessThan(4000)
+    expect(pat.seen.connectionChanged.at(-1)).toEqual({
+      status: 'online',
+      outbox: 1,
+      reason: null,
+      sendingPausedUntil: until,
+    })
+
+    await waitFor(() => count(alice, 'paused') === 1, 'alice to receive it', 10_000)
+    await waitFor(() => pat.messages.outboxSize() === 0, 'the outbox to empty')
+    // Queued (no pause yet), paused until the named time, then the pause over: once each.
+    const pauses = pat.seen.connectionChanged
+      .slice(statesBefore)
+      .map((state) => state.sendingPausedUntil)
+      .filter((pause, i, all) => i === 0 || pause !== all[i - 1])
+    expect(pauses).toEqual([null, until, null])
+    expect(pat.seen.connectionChanged.at(-1)).toEqual({
+      status: 'online',
+      outbox: 0,
+      reason: null,
+      sendingPausedUntil: null,
+    })
+  })
+
   it('is reported as a wait until the time the server named, then as over', async () => {
     const waits: (OutboxWait | null)[] = []
     const sent: string[] = []

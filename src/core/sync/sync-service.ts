@@ -64,7 +64,12 @@ export class SyncService {
   private readonly running = new Set<Promise<void>>()
   /** The current connection's spine reads and outbox flush are done. */
   private initialSyncDone = false
-  private status: ConnectionState = { status: 'offline', outbox: 0, reason: 'not started' }
+  private status: ConnectionState = {
+    status: 'offline',
+    outbox: 0,
+    reason: 'not started',
+    sendingPausedUntil: null,
+  }
   private retryTimer: ReturnType<typeof setTimeout> | null = null
   private flushTimer: ReturnType<typeof setTimeout> | null = null
   private retryDelay: number
@@ -102,7 +107,11 @@ export class SyncService {
   }
 
   connectionState(): ConnectionState {
-    return { ...this.status, outbox: this.messages.outboxSize() }
+    return {
+      ...this.status,
+      outbox: this.messages.outboxSize(),
+      sendingPausedUntil: this.messages.sendingPausedUntil(),
+    }
   }
 
   /** Subscribes to every joined server not followed yet (joining does this by itself too). */
@@ -396,13 +405,19 @@ export class SyncService {
     })
   }
 
-  private setStatus(next: ConnectionState): void {
+  /** Emits the state when it changed; the outbox's size and wait are read here, fresh. */
+  private setStatus(next: Omit<ConnectionState, 'sendingPausedUntil'>): void {
     // Stopping is part of locking: once stopped, the session and its outbox may be closed.
-    const state = { ...next, outbox: this.started ? this.messages.outboxSize() : 0 }
+    const state: ConnectionState = {
+      ...next,
+      outbox: this.started ? this.messages.outboxSize() : 0,
+      sendingPausedUntil: this.started ? this.messages.sendingPausedUntil() : null,
+    }
     if (
       state.status === this.status.status &&
       state.outbox === this.status.outbox &&
-      state.reason === this.status.reason
+      state.reason === this.status.reason &&
+      state.sendingPausedUntil === this.status.sendingPausedUntil
     )
       return
     this.status = state

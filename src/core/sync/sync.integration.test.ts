@@ -261,6 +261,7 @@ describe('locking', () => {
       status: 'offline',
       outbox: 0,
       reason: 'stopped',
+      sendingPausedUntil: null,
     })
     expect(() => lena.session.cache).toThrow(expect.objectContaining({ code: 'locked' }))
     expect(lena.errors).toEqual([])
@@ -275,6 +276,7 @@ describe('locking', () => {
       status: 'offline',
       outbox: 0,
       reason: 'stopped',
+      sendingPausedUntil: null,
     })
     await lena.sync.dispose()
   })

@@ -31,7 +31,8 @@ function provideApi(methods: Partial<ParacordApi>): void {
     },
     getProfile: () =>
       Promise.resolve({ userId: UNLOCKED.userId!, name: 'mira', displayName: 'mira', status: '' }),
-    getConnectionState: () => Promise.resolve({ status: 'online', outbox: 0, reason: null }),
+    getConnectionState: () =>
+      Promise.resolve({ status: 'online', outbox: 0, reason: null, sendingPausedUntil: null }),
     markRead: () => Promise.resolve(null),
     listMessages: () => Promise.resolve({ messages: [], hasOlder: false }),
     ...methods,

@@ -10,8 +10,13 @@ function Probe({ enabled }: { enabled: boolean }) {
   return null
 }
 
-const offline = { status: 'offline', outbox: 1, reason: 'connection lost' } as const
-const online = { status: 'online', outbox: 0, reason: null } as const
+const offline = {
+  status: 'offline',
+  outbox: 1,
+  reason: 'connection lost',
+  sendingPausedUntil: null,
+} as const
+const online = { status: 'online', outbox: 0, reason: null, sendingPausedUntil: null } as const
 
 beforeEach(() => useConnection.getState().reset())
 afterEach(cleanup)

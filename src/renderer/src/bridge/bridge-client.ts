@@ -151,6 +151,7 @@ export async function createBridgeClient(options: BridgeClientOptions): Promise<
         status: 'offline',
         outbox: 0,
         reason: refused ? STALE_LINK_MESSAGE : HOST_GONE_MESSAGE,
+        sendingPausedUntil: null,
       })
     }
     setStatus(refused ? 'refused' : 'reconnecting')
