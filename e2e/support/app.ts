@@ -94,7 +94,7 @@ export async function createInvite(page: Page, serverName: string): Promise<stri
 export async function joinByInvite(page: Page, invite: string, serverName: string): Promise<void> {
   await addServerButton(page).click()
   const dialog = page.getByRole('dialog', { name: 'Add a server' })
-  await dialog.getByLabel('Invite code or link').fill(invite)
+  await dialog.getByLabel('Invite link or code').fill(invite)
   await dialog.getByRole('button', { name: 'Join server' }).click()
   await expect(dialog).toBeHidden()
   await expect(page.getByTestId('server-name')).toHaveText(serverName)

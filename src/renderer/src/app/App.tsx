@@ -4,6 +4,7 @@ import { useEffect } from 'react'
 import { Button } from '../components/Button'
 import { LoginScreen, RegisterScreen, UnlockScreen } from '../features/auth/AuthScreens'
 import { useAuth } from '../store/auth'
+import { followOpenedInvites } from '../store/invite-intake'
 import { startClock } from '../store/clock'
 import { retryStart, startSession } from '../store/session'
 import { useSettings } from '../store/settings'
@@ -69,6 +70,8 @@ export function App() {
     void startSession()
     return startClock()
   }, [])
+  // Desktop: invite links opened from outside while no one is signed in.
+  useEffect(() => followOpenedInvites(window.paracordDesktop), [])
 
   return (
     <>

@@ -12,7 +12,7 @@ export function DialogHost() {
   if (!dialog) return null
   switch (dialog.kind) {
     case 'addServer':
-      return <AddServerDialog />
+      return <AddServerDialog invite={dialog.invite} error={dialog.error} />
     case 'quickSwitcher':
       return <QuickSwitcher />
     case 'settings':

@@ -23,6 +23,8 @@ function desktopWith(initial: UpdateStatus, answer: RestartOutcome = 'restarting
       listeners.add(listener)
       return () => void listeners.delete(listener)
     },
+    takeOpenedInvite: () => Promise.resolve(null),
+    onInviteOpened: () => () => undefined,
   }
   const announce = (status: UpdateStatus) => act(() => listeners.forEach((l) => l(status)))
   return { desktop, restarts, announce, listeners }

@@ -5,6 +5,7 @@ import { voice } from '../features/voice/voice'
 import { api, setApi } from './api'
 import { useAuth, type AuthPhase } from './auth'
 import { useConnection } from './connection'
+import { useInviteIntake } from './invite-intake'
 import { subscribeEvents } from './events'
 import { useMessages } from './messages'
 import { selectSomeServer } from './navigation'
@@ -66,8 +67,10 @@ async function reloadSession(): Promise<void> {
 async function onPhaseChange(phase: AuthPhase, previous: AuthPhase): Promise<void> {
   if (phase === 'unlocked') {
     await loadSession()
+    // An invite given on the sign-in form is joined now, and its server opened.
+    if (useInviteIntake.getState().pending !== null) await useInviteIntake.getState().joinPending()
     // The sign-in form is gone: focus goes where one starts (the composer, or "Create or join").
-    useUi.getState().requestMainFocus()
+    else useUi.getState().requestMainFocus()
   } else if (previous === 'unlocked') forgetSession()
 }
 

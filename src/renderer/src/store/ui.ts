@@ -5,7 +5,8 @@ import { create } from 'zustand'
 import type { ChannelKind } from '../../../shared/api'
 
 export type DialogState =
-  | { readonly kind: 'addServer' }
+  /** `invite`, `error`: an invite that could not be joined after sign-in, and why. */
+  | { readonly kind: 'addServer'; readonly invite?: string; readonly error?: string }
   | { readonly kind: 'quickSwitcher' }
   | { readonly kind: 'settings' }
   | {

@@ -5,6 +5,7 @@ import { TextField } from '../../components/TextField'
 import { useAuth } from '../../store/auth'
 import { useServerChoice } from '../../store/server-choice'
 import { usePasswordStrength } from './password-strength'
+import { InviteIntake } from './InviteIntake'
 import { ServerField } from './ServerField'
 import { StrengthMeter, newPasswordProblem } from './StrengthMeter'
 import './auth.css'
@@ -78,6 +79,7 @@ export function RegisterScreen({ onLogIn }: { onLogIn: () => void }) {
       title="Create your account"
       subtitle="Your keys are made on this device and never leave it unencrypted."
     >
+      <InviteIntake disabled={busy} />
       <form onSubmit={onSubmit} noValidate aria-busy={busy}>
         <AuthError />
         <ServerField disabled={busy} />
@@ -157,6 +159,7 @@ export function LoginScreen({ onRegister }: { onRegister: () => void }) {
 
   return (
     <AuthCard title="Welcome back" subtitle="Log in to paracord.">
+      <InviteIntake disabled={busy} />
       <form onSubmit={onSubmit} noValidate aria-busy={busy}>
         <AuthError />
         <ServerField disabled={busy} />

@@ -1,6 +1,6 @@
 // Inviting people: create an invite with an expiry and a use limit, copy its link or code,
 // see the invites that exist, and revoke them.
-import { useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import type { InviteInfo } from '../../../../shared/api'
 import { Button } from '../../components/Button'
 import { Dialog } from '../../components/Dialog'
@@ -19,6 +19,10 @@ const EXPIRY_OPTIONS = [
   { value: 'never', label: 'Never' },
 ]
 
+/** What a link made on opening allows: a week, any number of people. */
+const DEFAULT_EXPIRY = '604800'
+const DEFAULT_USES = 'unlimited'
+
 const USES_OPTIONS = [
   { value: '1', label: '1 use' },
   { value: '5', label: '5 uses' },
@@ -28,7 +32,17 @@ const USES_OPTIONS = [
   { value: 'unlimited', label: 'No limit' },
 ]
 
-function CopyField({ label, value, testId }: { label: string; value: string; testId: string }) {
+function CopyField({
+  label,
+  value,
+  testId,
+  autoFocus = false,
+}: {
+  label: string
+  value: string
+  testId: string
+  autoFocus?: boolean
+}) {
   const [copied, setCopied] = useState(false)
   const id = `copy-${testId}`
 
@@ -56,6 +70,7 @@ function CopyField({ label, value, testId }: { label: string; value: string; tes
           readOnly
           value={value}
           data-testid={testId}
+          autoFocus={autoFocus}
           onFocus={(event) => event.target.select()}
         />
         <Button
@@ -117,6 +132,14 @@ function InviteRow({
   )
 }
 
+/** The newest invite this device made that still works: the one to offer first. */
+function readyInvite(invites: readonly InviteInfo[], now: number): InviteInfo | null {
+  return (
+    invites.findLast((invite) => invite.link !== '' && inviteStatus(invite, now) === 'active') ??
+    null
+  )
+}
+
 export function InvitesDialog({ serverId }: { serverId: string }) {
   const closeDialog = useUi((state) => state.closeDialog)
   const server = useServers((state) => state.details[serverId])
@@ -124,67 +147,106 @@ export function InvitesDialog({ serverId }: { serverId: string }) {
   const loadInvites = useServers((state) => state.loadInvites)
   const createInvite = useServers((state) => state.createInvite)
   const now = useClock((state) => Math.floor(state.now / 60_000) * 60_000)
-  const [expiry, setExpiry] = useState('604800')
-  const [uses, setUses] = useState('unlimited')
+  const [expiry, setExpiry] = useState(DEFAULT_EXPIRY)
+  const [uses, setUses] = useState(DEFAULT_USES)
   const [created, setCreated] = useState<InviteInfo | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  // Opening the dialog makes a link when none of this device's still works: one per opening.
+  const madeOnOpen = useRef(false)
+
+  const create = useCallback(
+    async (maxUses: number | null, expiresInSeconds: number | null) => {
+      setBusy(true)
+      const outcome = await createInvite(serverId, maxUses, expiresInSeconds)
+      setBusy(false)
+      if (outcome.ok) {
+        setCreated(outcome.value)
+        setError(null)
+      } else setError(outcome.error)
+    },
+    [createInvite, serverId],
+  )
 
   useEffect(() => {
-    void loadInvites(serverId)
-  }, [loadInvites, serverId])
+    void loadInvites(serverId).then((outcome) => {
+      if (!outcome.ok) {
+        setError(outcome.error)
+        return
+      }
+      if (madeOnOpen.current || readyInvite(outcome.value, Date.now()) !== null) return
+      madeOnOpen.current = true
+      void create(
+        DEFAULT_USES === 'unlimited' ? null : Number(DEFAULT_USES),
+        Number(DEFAULT_EXPIRY),
+      )
+    })
+  }, [loadInvites, serverId, create])
 
-  async function onCreate() {
-    setBusy(true)
-    const outcome = await createInvite(
-      serverId,
-      uses === 'unlimited' ? null : Number(uses),
-      expiry === 'never' ? null : Number(expiry),
-    )
-    setBusy(false)
-    if (outcome.ok) {
-      setCreated(outcome.value)
-      setError(null)
-    } else setError(outcome.error)
-  }
+  const shown = created ?? (invites ? readyInvite(invites, now) : null)
 
   return (
     <Dialog
       title={`Invite people to ${server?.name ?? 'this server'}`}
-      description="Anyone with the link or code can join until it expires or runs out of uses. The secret in it never reaches the paracord server."
+      description="Anyone with the link can join until it expires or runs out of uses. The secret in it never reaches the paracord server."
       onClose={closeDialog}
       testId="invites-dialog"
     >
-      <div className="invite-form">
-        <SelectField
-          label="Expires after"
-          value={expiry}
-          options={EXPIRY_OPTIONS}
-          onChange={setExpiry}
-        />
-        <SelectField label="Maximum uses" value={uses} options={USES_OPTIONS} onChange={setUses} />
+      <div className="invite-created" role="status" aria-busy={shown === null && busy}>
+        {shown === null ? (
+          <p className="section-text">{busy ? 'Making a link…' : 'No link yet.'}</p>
+        ) : (
+          <>
+            <p className="invite-created__title">
+              Send this link over a channel you trust.{' '}
+              <span className="invite-created__meta">{describeInvite(shown, now)}</span>
+            </p>
+            <CopyField label="Invite link" value={shown.link} testId="invite-link" autoFocus />
+            {shown.server === null && (
+              <p className="field__hint">
+                Your account is on this computer’s own server, which only people using paracord on
+                this computer can reach.
+              </p>
+            )}
+            <CopyField label="Invite code" value={shown.code} testId="invite-code" />
+          </>
+        )}
       </div>
       {error && (
         <p className="form-error" role="alert">
           {error}
         </p>
       )}
-      <Button
-        variant="primary"
-        busy={busy}
-        busyLabel="Creating…"
-        onClick={() => void onCreate()}
-        data-autofocus
-      >
-        Create invite
-      </Button>
-      {created && (
-        <div className="invite-created" role="status">
-          <p className="invite-created__title">Invite ready. Send it over a channel you trust.</p>
-          <CopyField label="Invite link" value={created.link} testId="invite-link" />
-          <CopyField label="Invite code" value={created.code} testId="invite-code" />
+      <details className="invite-new">
+        <summary>Create a link with other limits</summary>
+        <div className="invite-form">
+          <SelectField
+            label="Expires after"
+            value={expiry}
+            options={EXPIRY_OPTIONS}
+            onChange={setExpiry}
+          />
+          <SelectField
+            label="Maximum uses"
+            value={uses}
+            options={USES_OPTIONS}
+            onChange={setUses}
+          />
         </div>
-      )}
+        <Button
+          variant="secondary"
+          busy={busy}
+          busyLabel="Creating…"
+          onClick={() =>
+            void create(
+              uses === 'unlimited' ? null : Number(uses),
+              expiry === 'never' ? null : Number(expiry),
+            )
+          }
+        >
+          Create link
+        </Button>
+      </details>
       <section className="invite-list" aria-labelledby="invite-list-heading">
         <h3 id="invite-list-heading" className="section-title">
           Invites

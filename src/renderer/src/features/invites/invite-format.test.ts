@@ -10,6 +10,7 @@ function invite(fields: Partial<InviteInfo> = {}): InviteInfo {
     id: 'invite-aaaaaaaaaaaaaa',
     code: 'CODE1234SECRET',
     link: 'paracord://invite/CODE1234SECRET',
+    server: null,
     maxUses: null,
     uses: 0,
     expiresAt: null,

@@ -1,6 +1,7 @@
 // Creating, joining and leaving servers.
 import { useState, type FormEvent } from 'react'
 import { NAME_MAX_CHARS } from '../../../../shared/api'
+import { readInviteText } from '../../../../shared/invite-link'
 import { Button } from '../../components/Button'
 import { charCount } from '../../components/char-count'
 import { Dialog, DialogActions } from '../../components/Dialog'
@@ -71,16 +72,24 @@ function CreateServerForm({ onDone }: { onDone: () => void }) {
   )
 }
 
-function JoinServerForm({ onDone }: { onDone: () => void }) {
+function JoinServerForm({
+  onDone,
+  initialInvite = '',
+  initialError = null,
+}: {
+  onDone: () => void
+  initialInvite?: string
+  initialError?: string | null
+}) {
   const joinByInvite = useServers((state) => state.joinByInvite)
-  const [invite, setInvite] = useState('')
-  const [error, setError] = useState<string | null>(null)
+  const [invite, setInvite] = useState(initialInvite)
+  const [error, setError] = useState<string | null>(initialError)
   const [busy, setBusy] = useState(false)
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault()
-    if (invite.trim().length < 8) {
-      setError('Paste the whole invite code or link.')
+    if (readInviteText(invite) === null) {
+      setError('Paste the whole invite link (https://…/invite#…) or its 26-letter code.')
       return
     }
     setBusy(true)
@@ -103,9 +112,9 @@ function JoinServerForm({ onDone }: { onDone: () => void }) {
       <h3 id="join-server-heading" className="section-title">
         Join with an invite
       </h3>
-      <p className="section-text">Paste the invite code or paracord:// link someone sent you.</p>
+      <p className="section-text">Paste the invite link or code someone sent you.</p>
       <TextField
-        label="Invite code or link"
+        label="Invite link or code"
         value={invite}
         maxLength={512}
         autoComplete="off"
@@ -121,7 +130,7 @@ function JoinServerForm({ onDone }: { onDone: () => void }) {
   )
 }
 
-export function AddServerDialog() {
+export function AddServerDialog({ invite, error }: { invite?: string; error?: string }) {
   const closeDialog = useUi((state) => state.closeDialog)
   return (
     <Dialog title="Add a server" onClose={closeDialog} testId="add-server-dialog">
@@ -130,7 +139,7 @@ export function AddServerDialog() {
         <div className="add-server__or" aria-hidden="true">
           or
         </div>
-        <JoinServerForm onDone={closeDialog} />
+        <JoinServerForm onDone={closeDialog} initialInvite={invite} initialError={error} />
       </div>
     </Dialog>
   )
