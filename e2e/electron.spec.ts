@@ -11,7 +11,7 @@ import { _electron as electron, expect, test } from '@playwright/test'
 import { createServer, messagesWith, register, registerForm, send } from './support/app'
 
 const REPO = fileURLToPath(new URL('../', import.meta.url))
-const INVITE = `paracord://invite/${'Ab1_'.repeat(11)}`
+const INVITE = 'paracord://invite/0123456789abcdefghjkmnpqrs'
 
 interface RecordedDialog {
   readonly message?: string

@@ -195,10 +195,9 @@ async function start(
   backend.core.on('authChanged', (auth) => {
     state.applyAuth(auth)
     tray.refresh()
-    if (auth.status === 'unlocked') {
-      void refreshSessionFacts()
-      invites.resume()
-    }
+    if (auth.status === 'unlocked') void refreshSessionFacts()
+    // Unlocked: ask about the invites that waited; signed out: hand one to the sign-in screens.
+    if (auth.status !== 'locked') invites.resume()
   })
   backend.core.on('serversChanged', (servers) => {
     state.applyServers(servers)
@@ -231,7 +230,7 @@ async function start(
     onError: logError,
     log: (line) => console.log(`paracord: ${line}`),
   })
-  const unregisterDesktop = registerDesktopHandlers(updates, getWindow, origin)
+  const unregisterDesktop = registerDesktopHandlers(updates, invites, getWindow, origin)
   listenForDeepLinks(invites, deepLinks, () => {
     const current = getWindow()
     if (!current) return

@@ -1,14 +1,16 @@
 // paracord://invite/... links: registered with the system, taken from the first launch's
 // arguments, from what a second launch hands over, and from macOS's open-url (listened to
-// before `ready`, so the link that launched the app is not lost). Each opens a join
-// confirmation, Cancel by default, in the running window once the user is unlocked; joining
-// goes through the core's joinByInvite like the in-app join dialog.
+// before `ready`, so the link that launched the app is not lost). policy/invite-queue.ts decides
+// what happens to each: a join confirmation, Cancel by default, once the user is unlocked
+// (joining goes through the core's joinByInvite like the in-app join dialog), or, while nobody
+// is signed in, a hand-over to the sign-in screens through the desktop IPC.
 import { resolve } from 'node:path'
 import { app, dialog, type BrowserWindow } from 'electron'
 import { ParacordError, type ParacordApi } from '../shared/api'
+import type { OpenedInvite } from '../shared/desktop-api'
+import { sendInviteOpened } from './desktop-ipc'
 import {
   DEEP_LINK_SCHEME,
-  PendingDeepLinks,
   deepLinkFromArgv,
   inviteConfirmDialog,
   parseDeepLink,
@@ -16,6 +18,7 @@ import {
   type DeepLinkInbox,
   type InviteBackend,
 } from './policy/deep-link'
+import { InviteQueue } from './policy/invite-queue'
 import type { ShellState } from './policy/shell-state'
 
 /** Registers paracord:// with the system; from a source checkout, for this checkout. */
@@ -30,8 +33,10 @@ export function registerDeepLinkScheme(): void {
 export interface InviteFlow {
   /** A link from anywhere (argv, a second instance, open-url). */
   offer(link: DeepLink | null): void
-  /** The window is up, or the user unlocked: ask about what waits. */
+  /** The window is up, or who is signed in changed: act on what waits. */
   resume(): void
+  /** For the page: the invite handed to the sign-in screens, once (then null). */
+  takeOpened(): OpenedInvite | null
 }
 
 export function createInviteFlow(
@@ -42,7 +47,7 @@ export function createInviteFlow(
   accountBackend: () => Promise<InviteBackend>,
   onError: (what: string, error: unknown) => void,
 ): InviteFlow {
-  const pending = new PendingDeepLinks()
+  const queue = new InviteQueue()
   let asking = false
 
   const ask = async (window: BrowserWindow, link: DeepLink) => {
@@ -72,30 +77,33 @@ export function createInviteFlow(
     }
   }
 
-  const resume = () => {
+  const resume = (): void => {
     const window = getWindow()
-    if (asking || window === null || pending.size === 0) return
+    if (asking || window === null) return
+    const step = queue.next(state.auth.status)
+    if (step.kind === 'none') return
     if (window.isMinimized()) window.restore()
     window.show()
     window.focus()
-    // Locked or signed out: the links wait for the unlock (see index.ts).
-    if (state.auth.status !== 'unlocked') return
+    if (step.kind === 'hand_over') sendInviteOpened(getWindow)
+    if (step.kind !== 'ask') return
+    // One dialog at a time; whatever arrived meanwhile is decided afresh once it is answered.
     asking = true
-    void (async () => {
-      for (const link of pending.takeAll()) await ask(window, link)
-    })()
+    void ask(window, step.link)
       .catch((error: unknown) => onError('the invite dialog', error))
       .finally(() => {
         asking = false
+        resume()
       })
   }
 
   return {
     offer(link) {
-      if (link !== null) pending.offer(link)
+      if (link !== null) queue.offer(link)
       resume()
     },
     resume,
+    takeOpened: () => queue.takeOpened(),
   }
 }
 

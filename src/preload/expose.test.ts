@@ -157,8 +157,38 @@ describe('the exposed desktop API', () => {
     const seen: unknown[] = []
     const stop = page.onUpdateStatus((status) => seen.push(status))
     emit(DESKTOP_EVENT_CHANNEL, { event: 'updateStatus', payload: { state: 'none' } })
+    emit(DESKTOP_EVENT_CHANNEL, { event: 'inviteOpened', payload: null })
     stop()
     emit(DESKTOP_EVENT_CHANNEL, { event: 'updateStatus', payload: { state: 'none' } })
     expect(seen).toEqual([{ state: 'none' }])
+  })
+
+  it('takes the opened invite on its own channel and tells when one opens', async () => {
+    const opened = {
+      link: 'paracord://invite/0123456789abcdefghjkmnpqrs?server=https%3A%2F%2Fchat.example.org',
+      server: 'https://chat.example.org',
+    }
+    const waiting: unknown[] = [opened, null]
+    const asked: string[] = []
+    const { ipc, emit } = ipcAnswering((channel) => {
+      asked.push(channel)
+      return Promise.resolve(waiting.shift())
+    })
+    const page = exposeInMainWorld(createExposedDesktopApi(ipc))
+    expect(await page.takeOpenedInvite()).toEqual(opened)
+    expect(await page.takeOpenedInvite()).toBeNull()
+    expect(asked).toEqual([
+      DESKTOP_INVOKE_CHANNELS.takeOpenedInvite,
+      DESKTOP_INVOKE_CHANNELS.takeOpenedInvite,
+    ])
+
+    let told = 0
+    const stop = page.onInviteOpened(() => (told += 1))
+    emit(DESKTOP_EVENT_CHANNEL, { event: 'updateStatus', payload: { state: 'none' } })
+    emit(DESKTOP_EVENT_CHANNEL, { event: 'inviteOpened', payload: null })
+    expect(told).toBe(1)
+    stop()
+    emit(DESKTOP_EVENT_CHANNEL, { event: 'inviteOpened', payload: null })
+    expect(told).toBe(1)
   })
 })

@@ -58,17 +58,27 @@ export function createExposedApi(ipc: PreloadIpc): ParacordApi {
   return { ...methods, on }
 }
 
-/** The desktop shell's own small contract (updates), beside ParacordApi. */
+/** The desktop shell's own small contract (updates, opened invites), beside ParacordApi. */
 export function createExposedDesktopApi(ipc: PreloadIpc): DesktopApi {
+  /** One listener on the shell's event channel; returns its unsubscribe. */
+  const subscribe = (handle: (message: DesktopEventMessage) => void) => {
+    const handler = (_: IpcRendererEvent, message: DesktopEventMessage) => handle(message)
+    ipc.on(DESKTOP_EVENT_CHANNEL, handler)
+    return () => void ipc.removeListener(DESKTOP_EVENT_CHANNEL, handler)
+  }
   return {
     getUpdateStatus: () => ipc.invoke(DESKTOP_INVOKE_CHANNELS.getUpdateStatus),
     restartToUpdate: () => ipc.invoke(DESKTOP_INVOKE_CHANNELS.restartToUpdate),
-    onUpdateStatus(listener) {
-      const handler = (_: IpcRendererEvent, message: DesktopEventMessage) => {
+    onUpdateStatus: (listener) =>
+      subscribe((message) => {
         if (message.event === 'updateStatus') listener(message.payload)
-      }
-      ipc.on(DESKTOP_EVENT_CHANNEL, handler)
-      return () => void ipc.removeListener(DESKTOP_EVENT_CHANNEL, handler)
-    },
+      }),
+    takeOpenedInvite: () => ipc.invoke(DESKTOP_INVOKE_CHANNELS.takeOpenedInvite),
+    // The event carries nothing: the invite crosses only by takeOpenedInvite, which main
+    // answers to the app window alone.
+    onInviteOpened: (listener) =>
+      subscribe((message) => {
+        if (message.event === 'inviteOpened') listener()
+      }),
   }
 }

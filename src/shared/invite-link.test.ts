@@ -39,6 +39,7 @@ describe('invite links', () => {
       `https://user:pw@chat.example.org/invite#${code}`,
       `https://chat.example.org/invite`,
       `paracord://invite/${code}?server=https://a.example&other=1`,
+      `paracord://invite/${code}?server=https://a.example&server=https://b.example`,
       `paracord://settings/${code}`,
       `javascript:alert(1)//${code}`,
       `ftp://chat.example.org/invite#${code}`,

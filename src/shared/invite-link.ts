@@ -57,6 +57,7 @@ function split(text: string): { code: string; server: string | null } | null {
   if (url.protocol === 'paracord:') {
     if (url.host.toLowerCase() !== 'invite' || url.port !== '' || url.hash !== '') return null
     if ([...url.searchParams.keys()].some((key) => key !== 'server')) return null
+    if (url.searchParams.getAll('server').length > 1) return null
     const server = url.searchParams.get('server')
     if (server !== null && !isWebAddress(server)) return null
     return { code: url.pathname.replace(/^\/|\/$/g, ''), server }

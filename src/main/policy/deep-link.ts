@@ -1,38 +1,34 @@
 // paracord:// links, which reach the app three ways: as a command-line argument of the first
 // launch (Windows, Linux), as the argv a second launch hands over to the running instance
-// (Windows, Linux), and as macOS's open-url event. Only one shape is accepted,
-// paracord://invite/CODE, where CODE is the invite's base64url secret; anything else that
-// arrives on the command line is ignored, so a crafted link cannot smuggle in switches.
+// (Windows, Linux), and as macOS's open-url event. Only one shape is accepted, the app's invite
+// link paracord://invite/CODE with an optional ?server=ADDRESS, read by the same grammar as
+// every other invite (shared/invite-link.ts); anything else that arrives on the command line is
+// ignored, so a crafted link cannot smuggle in switches.
+import { INVITE_APP_PREFIX, inviteAppLink, readInviteText } from '../../shared/invite-link'
 
 export const DEEP_LINK_SCHEME = 'paracord'
 
 export interface InviteDeepLink {
   readonly kind: 'invite'
-  /** Normalised to the form joinByInvite accepts: paracord://invite/CODE. */
+  /** Normalised to the form joinByInvite accepts: paracord://invite/CODE[?server=ADDRESS]. */
   readonly link: string
+  /** The server the link names (an http(s) address, as written in it); null when it names none. */
+  readonly server: string | null
 }
 
 export type DeepLink = InviteDeepLink
 
-const INVITE_CODE = /^[A-Za-z0-9_-]{16,128}$/
 /** The longest argument looked at: joinByInvite takes at most 512 characters. */
 const MAX_LINK_LENGTH = 512
 
-/** A paracord:// URL → what it asks for; null for anything else. */
+/** A paracord:// URL → what it asks for; null for anything else, a bare code included. */
 export function parseDeepLink(text: string): DeepLink | null {
   if (text.length > MAX_LINK_LENGTH) return null
-  let url: URL
-  try {
-    url = new URL(text.trim())
-  } catch {
-    return null
-  }
-  if (url.protocol !== `${DEEP_LINK_SCHEME}:`) return null
-  if (url.username !== '' || url.password !== '' || url.port !== '') return null
-  if (url.host.toLowerCase() !== 'invite' || url.search !== '' || url.hash !== '') return null
-  const code = url.pathname.replace(/^\//, '').replace(/\/$/, '')
-  if (!INVITE_CODE.test(code)) return null
-  return { kind: 'invite', link: `${DEEP_LINK_SCHEME}://invite/${code}` }
+  const trimmed = text.trim()
+  if (!trimmed.toLowerCase().startsWith(`${DEEP_LINK_SCHEME}:`)) return null
+  const found = readInviteText(trimmed)
+  if (found === null) return null
+  return { kind: 'invite', link: inviteAppLink(found.code, found.server), server: found.server }
 }
 
 /**
@@ -67,6 +63,11 @@ export class PendingDeepLinks {
   /** Removes and returns every pending link, oldest first. */
   takeAll(): DeepLink[] {
     return this.links.splice(0)
+  }
+
+  /** Removes and returns the oldest pending link. */
+  takeOldest(): DeepLink | undefined {
+    return this.links.shift()
   }
 
   get size(): number {
@@ -115,14 +116,25 @@ export interface InviteConfirmDialog {
 
 /** The invite's code as shown: enough to compare with what was sent, not the whole secret. */
 function codeShown(link: InviteDeepLink): string {
-  const code = link.link.slice(`${DEEP_LINK_SCHEME}://invite/`.length)
-  return `${DEEP_LINK_SCHEME}://invite/${code.slice(0, 6)}…${code.slice(-4)}`
+  const code = link.link.slice(INVITE_APP_PREFIX.length).split('?')[0] ?? ''
+  return `${INVITE_APP_PREFIX}${code.slice(0, 6)}…${code.slice(-4)}`
+}
+
+/** What the link says about where it leads: its server's host, or that it names none. */
+function serverNamed(link: InviteDeepLink): string {
+  if (link.server === null)
+    return 'It holds only an invite code: it does not name its server, nor say who sent it.'
+  return (
+    `It is an invite to the paracord server at ${new URL(link.server).host}. ` +
+    'It does not say who sent it.'
+  )
 }
 
 /**
  * The question asked before joining by a link from outside the app. It says everything the
- * link says: an invite link carries one secret code and no server name or address (only the
- * server it belongs to can open it), so the name is learnt by joining, on the backend named here.
+ * link says (its code, shortened, and the server it names, if any) and through which backend it
+ * would be joined: the account's own, which refuses a link naming another server. The server's
+ * own name is learnt only by joining.
  */
 export function inviteConfirmDialog(
   link: InviteDeepLink,
@@ -130,9 +142,9 @@ export function inviteConfirmDialog(
 ): InviteConfirmDialog {
   const where =
     backend.kind === 'local'
-      ? 'paracord’s local server on this computer'
+      ? 'your account’s server, paracord’s local server on this computer'
       : backend.kind === 'remote'
-        ? `the paracord server at ${new URL(backend.url).host}`
+        ? `your account’s server, the paracord server at ${new URL(backend.url).host}`
         : 'the server your account lives on'
   return {
     type: 'question',
@@ -140,8 +152,7 @@ export function inviteConfirmDialog(
     message: 'Join a server with this invite link?',
     detail:
       `The link: ${codeShown(link)}\n` +
-      'It holds an invite code and nothing else: it does not say which server it is for, ' +
-      'nor who sent it. paracord learns the server’s name only by joining.\n' +
+      `${serverNamed(link)} paracord learns the server’s name only by joining.\n` +
       `It would be joined through ${where}.\n\n` +
       'Join only if the link came from someone you trust: the server’s members will see you join.',
     buttons: ['Cancel', 'Join'],
