@@ -21,6 +21,7 @@ import { clientAddress, WindowCounter } from './limits'
 import { createMetrics, type ServerMetrics } from './metrics'
 import { healthRoutes } from './routes/healthz'
 import { infoRoutes } from './routes/info'
+import { invitePageRoutes } from './routes/invite-page'
 import { metricsRoutes } from './routes/metrics'
 import { openapiRoutes } from './routes/openapi'
 import { accountRoutes } from './routes/v1/accounts'
@@ -164,6 +165,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const routeOptions: RouteOptions = { ctx: context }
   await app.register(healthRoutes, routeOptions)
   await app.register(infoRoutes, routeOptions)
+  await app.register(invitePageRoutes, routeOptions)
   // /metrics is never public: behind its token here, or only on its own listener.
   if (config.metricsToken !== null && config.metricsPort === null)
     await app.register(metricsRoutes, routeOptions)
