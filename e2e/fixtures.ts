@@ -18,11 +18,14 @@ export interface User {
   readonly page: Page
 }
 
-interface Fixtures {
+export interface Fixtures {
   /** The paracord-server every host of this test talks to; it can be stopped and restarted. */
   readonly server: Backend
-  /** Starts `count` web hosts against `server` and opens a page on each. */
-  readonly openUsers: (count: number) => Promise<User[]>
+  /**
+   * Starts `count` web hosts against `server` and opens a page on each; with `ownServer`, hosts
+   * as a fresh `npm run web` starts them, each with a server of its own ("This computer").
+   */
+  readonly openUsers: (count: number, options?: { readonly ownServer?: boolean }) => Promise<User[]>
   /** One user: one web host and one page. */
   readonly user: User
 }
@@ -40,13 +43,15 @@ export const test = base.extend<Fixtures>({
 
   openUsers: async ({ server, browser }, use, testInfo) => {
     const started: { host: WebHostProcess; dir: string; context?: BrowserContext }[] = []
-    await use(async (count) => {
+    await use(async (count, options = {}) => {
       // The hosts start side by side: each spends most of its start-up loading tsx.
       const outcomes = await Promise.allSettled(
         Array.from({ length: count }, async () => {
           const dir = await mkdtemp(join(tmpdir(), 'paracord-e2e-host-'))
           try {
-            const host = await startWebHostProcess({ dataDir: dir, serverUrl: server.url })
+            const host = await startWebHostProcess(
+              options.ownServer ? { dataDir: dir } : { dataDir: dir, serverUrl: server.url },
+            )
             const entry = { host, dir }
             started.push(entry)
             return entry

@@ -4,46 +4,29 @@
 // types and the audio bytes each way.
 import Database from 'better-sqlite3'
 import type { Locator, Page } from '@playwright/test'
-import { test as base, expect, type User } from './fixtures'
-import { channelLink, createInvite, createServer, joinByInvite, register } from './support/app'
-import { startBackend } from './support/backend'
-import { startCoturn, type Coturn } from './support/coturn'
+import {
+  channelLink,
+  createInvite,
+  createServer,
+  createVoiceChannel,
+  joinByInvite,
+  register,
+} from './support/app'
+import {
+  connection,
+  expectGrowing,
+  expectMeshThroughRelay,
+  expectStalled,
+  joinCall,
+  pane,
+  type Person,
+} from './support/calls'
+import { expect, test, type User } from './support/relayed'
 import { checkScreen } from './support/screens'
 
 const SERVER = 'Band Room'
 const CHANNEL = 'lounge'
 const NAMES = ['alice', 'bob', 'carol'] as const
-
-const test = base.extend<{ turn: Coturn; wrongTurnSecret: boolean }>({
-  wrongTurnSecret: [false, { option: true }],
-  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's needs from this pattern
-  turn: async ({}, use, testInfo) => {
-    const turn = await startCoturn()
-    try {
-      await use(turn)
-    } finally {
-      if (testInfo.status !== testInfo.expectedStatus)
-        await testInfo.attach('turnserver.log', { body: turn.output() })
-      await turn.stop()
-    }
-  },
-  // The backend shares the relay's secret (or, to test a misconfiguration, a different one).
-  server: async ({ turn, wrongTurnSecret }, use) => {
-    const backend = await startBackend({
-      turnSecret: wrongTurnSecret ? `${turn.secret}-not` : turn.secret,
-      turnUrls: [turn.url],
-    })
-    try {
-      await use(backend)
-    } finally {
-      await backend.dispose()
-    }
-  },
-})
-
-interface Person extends User {
-  readonly name: string
-}
 
 /** `count` people in one server with a voice channel, each looking at it. */
 async function peopleWithVoiceChannel(
@@ -56,13 +39,7 @@ async function peopleWithVoiceChannel(
   if (!host) throw new Error('expected people')
   await register(host.page, host.name)
   await createServer(host.page, SERVER)
-  await host.page.getByRole('button', { name: 'Create a voice channel' }).click()
-  const dialog = host.page.getByRole('dialog', { name: 'Create a channel' })
-  await dialog.getByRole('radio', { name: /Voice/ }).check()
-  await dialog.getByLabel('Channel name').fill(CHANNEL)
-  await dialog.getByRole('button', { name: 'Create channel' }).click()
-  await expect(dialog).toBeHidden()
-  await expect(host.page.getByTestId('channel-title')).toHaveText(CHANNEL)
+  await createVoiceChannel(host.page, CHANNEL)
   const link = await createInvite(host.page, SERVER)
   await host.page.keyboard.press('Escape')
   for (const guest of guests) {
@@ -72,60 +49,6 @@ async function peopleWithVoiceChannel(
     await expect(guest.page.getByTestId('channel-title')).toHaveText(CHANNEL)
   }
   return people
-}
-
-const pane = (page: Page) => page.getByTestId('voice-pane')
-
-async function joinCall(person: Person): Promise<void> {
-  await pane(person.page).getByRole('button', { name: 'Join voice' }).click()
-  await expect(pane(person.page).getByRole('button', { name: 'Leave call' })).toBeVisible()
-}
-
-/** How `viewer`'s call view shows its connection to `other`. */
-function connection(viewer: Person, other: Person): Locator {
-  return pane(viewer.page)
-    .locator(`[data-testid="voice-participant"][data-user-name="${other.name}"]`)
-    .getByTestId('voice-connection')
-}
-
-async function bytes(locator: Locator, direction: 'received' | 'sent'): Promise<number> {
-  return Number(await locator.getAttribute(`data-bytes-${direction}`))
-}
-
-/** The count keeps rising: read it, then wait until it is higher. */
-async function expectGrowing(locator: Locator, direction: 'received' | 'sent'): Promise<void> {
-  const before = await bytes(locator, direction)
-  await expect.poll(() => bytes(locator, direction)).toBeGreaterThan(before)
-}
-
-/** The count has stopped: two readings a few statistics rounds apart are the same. */
-async function expectStalled(locator: Locator, direction: 'received' | 'sent'): Promise<void> {
-  await expect
-    .poll(async () => {
-      const before = await bytes(locator, direction)
-      await locator.page().waitForTimeout(2500)
-      return (await bytes(locator, direction)) - before
-    })
-    .toBe(0)
-}
-
-/** Every pair is connected through the relay, and audio arrives both ways. */
-async function expectMeshThroughRelay(people: readonly Person[]): Promise<void> {
-  for (const viewer of people)
-    for (const other of people) {
-      if (viewer === other) continue
-      const link = connection(viewer, other)
-      await expect(link, `${viewer.name} → ${other.name}`).toHaveAttribute(
-        'data-state',
-        'connected',
-        {
-          timeout: 30_000,
-        },
-      )
-      await expect(link).toHaveAttribute('data-local-candidate', 'relay')
-      await expect(link).toHaveAttribute('data-remote-candidate', 'relay')
-      await expectGrowing(link, 'received')
-    }
 }
 
 function voiceMembers(page: Page): Locator {

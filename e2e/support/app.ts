@@ -80,13 +80,23 @@ export async function submitChannelDialog(page: Page, name: string): Promise<voi
   await expect(page.getByTestId('channel-title')).toHaveText(name)
 }
 
-/** Creates an invite with the dialog's defaults and returns its paracord:// link. */
+/** Creates a voice channel from the "+" beside VOICE CHANNELS and opens it. */
+export async function createVoiceChannel(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: 'Create a voice channel' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Create a channel' })
+  await expect(dialog.getByRole('radio', { name: /Voice/ })).toBeChecked()
+  await dialog.getByLabel('Channel name').fill(name)
+  await dialog.getByRole('button', { name: 'Create channel' }).click()
+  await expect(dialog).toBeHidden()
+  await expect(page.getByTestId('channel-title')).toHaveText(name)
+}
+
+/** Opens the invite dialog, which has a link ready, and returns it (https://HOST/invite#CODE). */
 export async function createInvite(page: Page, serverName: string): Promise<string> {
   await page.getByRole('button', { name: 'Invite people' }).click()
   const dialog = page.getByRole('dialog', { name: `Invite people to ${serverName}` })
-  await dialog.getByRole('button', { name: 'Create invite' }).click()
   const link = dialog.getByTestId('invite-link')
-  await expect(link).toHaveValue(/^paracord:\/\/invite\//)
+  await expect(link).toHaveValue(/^http:\/\/127\.0\.0\.1:\d+\/invite#[0-9a-z]{26}$/)
   await expect(dialog.getByTestId('invite-row')).toHaveCount(1)
   return link.inputValue()
 }

@@ -143,7 +143,7 @@ export const INVITE_PAGE_HTML = `<!doctype html>
 <section id="invite" hidden>
 <p>You've been invited to a paracord server at <strong id="host"></strong>.</p>
 <p><a id="open" class="button">Open in paracord</a></p>
-<p class="muted">Don't have paracord yet? Install the desktop app, then open this link again, or paste the whole link into paracord: on the Create account screen choose "I have an invite link", or in the app use "Join a server".</p>
+<p class="muted">Don't have paracord yet? Install the desktop app, then open this link again, or paste the whole link into paracord: on the Create account screen choose "I have an invite link", or, signed in, use the + beside your servers ("Create or join a server").</p>
 <label for="link">Invite link</label>
 <input id="link" type="text" readonly spellcheck="false" autocomplete="off">
 </section>
@@ -151,7 +151,7 @@ export const INVITE_PAGE_HTML = `<!doctype html>
 <p>This invite link is incomplete. Ask for the link again and copy all of it, including the part after #.</p>
 </section>
 <noscript>
-<p>This page needs JavaScript to read the invite. Without it, paste the whole link into paracord: on the Create account screen choose "I have an invite link", or in the app use "Join a server".</p>
+<p>This page needs JavaScript to read the invite. Without it, paste the whole link into paracord: on the Create account screen choose "I have an invite link", or, signed in, use the + beside your servers ("Create or join a server").</p>
 </noscript>
 </main>
 <script>${INVITE_PAGE_SCRIPT}</script>
