@@ -65,31 +65,34 @@ function dropProfile(userId: string, epoch: number) {
 }
 
 async function profileCommit(group: ServerGroup, signer: DeviceSigner, name: string) {
+  return group.commit({ state: ownProfile(group, signer, name) })
+}
+
+/** A joiner's first change: their profile in, the use of their invite counted. */
+function ownProfile(group: ServerGroup, signer: DeviceSigner, name: string) {
   const own = group.ownLeaf()
-  return group.commit({
-    state: (s) => ({
-      ...s,
-      members: {
-        ...s.members,
-        [signer.userId]: {
-          identityKey: own.identityKey,
-          boxKey: toBase64Url(randomKey()),
-          displayName: name,
-          status: '',
-          joinedVia: own.joinProof?.inviteId ?? null,
-          joinedEpoch: group.epoch,
-        },
+  return (s: ServerState): ServerState => ({
+    ...s,
+    members: {
+      ...s.members,
+      [signer.userId]: {
+        identityKey: own.identityKey,
+        boxKey: toBase64Url(randomKey()),
+        displayName: name,
+        status: '',
+        joinedVia: own.joinProof?.inviteId ?? null,
+        joinedEpoch: group.epoch,
       },
-      invites: own.joinProof
-        ? {
-            ...s.invites,
-            [own.joinProof.inviteId]: {
-              ...s.invites[own.joinProof.inviteId]!,
-              uses: s.invites[own.joinProof.inviteId]!.uses + 1,
-            },
-          }
-        : s.invites,
-    }),
+    },
+    invites: own.joinProof
+      ? {
+          ...s.invites,
+          [own.joinProof.inviteId]: {
+            ...s.invites[own.joinProof.inviteId]!,
+            uses: s.invites[own.joinProof.inviteId]!.uses + 1,
+          },
+        }
+      : s.invites,
   })
 }
 
@@ -340,6 +343,101 @@ describe('a server group', () => {
       false,
     )
     await refused(a, fake.message, /identity key that is not theirs/)
+  }, 60_000)
+
+  it('refuses a user marked removed undoing it before his devices are out, on every honest client', async () => {
+    const w = await world()
+    const { bob } = w
+    // The owner marks bob removed; her client stops before taking his device out.
+    const mark = await w.a.commit({ state: dropProfile(bob.userId, w.a.epoch) })
+    const a = mark.group
+    const [b] = await deliver(mark.message, [w.b])
+    // His client's own first profile commit, as a joiner makes it: his side refuses it first.
+    await expect(profileCommit(b, bob, 'bob again')).rejects.toThrow(/was removed/)
+    // A modified client sends it anyway; or clears the mark; or holds the group up with commits.
+    const { serverStateExtension } = await import('./server-state')
+    const tries: Array<(s: ServerState) => ServerState> = [
+      ownProfile(b, bob, 'bob again'),
+      (s) => ({ ...ownProfile(b, bob, 'bob again')(s), removed: {} }),
+      (s) => ({ ...s, removed: {} }),
+    ]
+    for (const change of tries) {
+      const forged = await rawCommit(b, {
+        extraProposals: [
+          {
+            proposalType: 'group_context_extensions',
+            groupContextExtensions: { extensions: [serverStateExtension(change(b.state))] },
+          },
+        ],
+      })
+      await refused(a, forged, /was removed/)
+    }
+    await refused(a, await rawCommit(b, {}), /was removed/)
+    // The mark stands, and his device goes with the next commit.
+    expect(a.state.members[bob.userId]).toBeUndefined()
+    const removal = await a.commit({ removeUsers: [bob.userId] })
+    const seen = await b.process(removal.message)
+    expect('removedHere' in seen && seen.removedHere).toBe(true)
+  }, 60_000)
+
+  it('lets a removed user back with an invite made after it: that device no plain member takes out', async () => {
+    const w = await world()
+    const { alice, bob, invite } = w
+    let { a, b } = w
+    const carol = person()
+    const joined = await ServerGroup.join(await a.groupInfo(), carol, invite)
+    ;[a, b] = await deliver(joined.message, [a, b])
+    const carolProfile = await profileCommit(joined.group, carol, 'carol')
+    let c = carolProfile.group
+    ;[a, b] = await deliver(carolProfile.message, [a, b])
+    const mark = await a.commit({ state: dropProfile(bob.userId, a.epoch) })
+    a = mark.group
+    ;[b, c] = await deliver(mark.message, [b, c])
+    // The invite he joined with first no longer brings him back; one made after the mark does.
+    await expect(
+      ServerGroup.join(await a.groupInfo(), { ...bob, deviceId: 'd2' }, invite),
+    ).rejects.toThrow(/was removed/)
+    const stale = await ServerGroup.join(
+      await a.groupInfo(),
+      { ...bob, deviceId: 'd2' },
+      invite,
+      false,
+    )
+    await refused(a, stale.message, /was removed/)
+    const fresh = inviteKeys(randomKey())
+    const created = await a.commit({ state: withInvite(alice.userId, a.epoch, fresh) })
+    a = created.group
+    ;[b, c] = await deliver(created.message, [b, c])
+    const back = await ServerGroup.join(await a.groupInfo(), { ...bob, deviceId: 'd2' }, fresh)
+    ;[a, b, c] = await deliver(back.message, [a, b, c])
+    let b2 = back.group
+    const oldLeaf = b.ownLeafIndex()
+    const newLeaf = b2.ownLeafIndex()
+    // Carol may take out his old device, never the one that came back.
+    await expect(c.commit({ removeLeaves: [newLeaf] })).rejects.toThrow(/may not remove/)
+    const forged = await rawCommit(c, {
+      extraProposals: [{ proposalType: 'remove', remove: { removed: newLeaf } }],
+    })
+    await refused(a, forged, /may not remove/)
+    await refused(b2, forged, /may not remove/)
+    const tidy = await c.commit({ removeLeaves: [oldLeaf] })
+    c = tidy.group
+    ;[a, b2] = await deliver(tidy.message, [a, b2])
+    const gone = await b.process(tidy.message)
+    expect('removedHere' in gone && gone.removedHere).toBe(true)
+    // His first commit from the device that came back puts his profile in again.
+    const profile = await profileCommit(b2, bob, 'bob')
+    ;[a, c] = await deliver(profile.message, [a, c])
+    expect(a.state.members[bob.userId]?.joinedVia).toBe(fresh.inviteId)
+    expect(toBase64Url(profile.group.epochAuthenticator())).toBe(
+      toBase64Url(a.epochAuthenticator()),
+    )
+    expect(
+      c
+        .leaves()
+        .filter((l) => l.userId === bob.userId)
+        .map((l) => l.leafIndex),
+    ).toEqual([newLeaf])
   }, 60_000)
 
   it('shows a fork: two commits for one epoch give different safety codes', async () => {

@@ -48,7 +48,9 @@ export interface CommitFacts {
 export function commitProblem(facts: CommitFacts): string | null {
   return (
     proposalsProblem(facts) ??
-    (facts.external ? externalJoinProblem(facts) : removalProblem(facts)) ??
+    (facts.external
+      ? externalJoinProblem(facts)
+      : (removedProblem(facts) ?? removalProblem(facts))) ??
     stateChangeProblem(facts) ??
     consistencyProblem(facts)
   )
@@ -124,10 +126,17 @@ function externalJoinProblem(facts: CommitFacts): string | null {
     invite.uses + pendingJoins(before, proof.inviteId) >= invite.maxUses
   )
     return `${committer.userId} joined with an invite that has no uses left`
-  const removedAt = before.state.removed[committer.userId]
-  if (removedAt !== undefined && invite.createdEpoch <= removedAt)
+  if (!invitedSinceRemoval(before.state, committer.userId, proof.inviteId))
     return `${committer.userId} was removed; coming back needs an invite made after that`
   return null
+}
+
+// Between an admin's mark and the commit that takes out the user's devices, those devices still
+// commit in the group. None of them may undo the removal (put the profile back, clear the mark)
+// or hold the group up with commits of its own: only a device that came back since may act.
+function removedProblem(facts: CommitFacts): string | null {
+  if (!isRemovedLeaf(facts.before.state, facts.committer)) return null
+  return `${facts.committer.userId} was removed: a device of theirs may change nothing until they come back`
 }
 
 function mayRemove(by: Role, target: Role): boolean {
@@ -151,7 +160,7 @@ export function removalProblem(facts: CommitFacts): string | null {
     if (p.sender?.leafIndex === target.leafIndex) continue // their own leave, by reference
     if (facts.leaving.includes(target.leafIndex)) continue // their own leave, by value
     // An admin first marks the user removed (a state change), then anyone may take them out.
-    if (isMarkedRemoved(facts.before.state, target.userId)) continue
+    if (isRemovedLeaf(facts.before.state, target)) continue
     if (!mayRemove(role, roleOf(facts.before.state, target.userId)))
       return `${by.userId} may not remove ${target.userId}`
   }
@@ -159,8 +168,34 @@ export function removalProblem(facts: CommitFacts): string | null {
 }
 
 /** Marked removed by an admin and not back in since (a rejoin adds a profile again). */
-function isMarkedRemoved(state: CommitFacts['before']['state'], userId: string): boolean {
+function isMarkedRemoved(state: ServerState, userId: string): boolean {
   return state.removed[userId] !== undefined && !state.members[userId]
+}
+
+/**
+ * Whether the invite `inviteId` brings `userId` back: it was made after their last removal. True
+ * for a user never removed; false without an invite, or with one the state no longer holds.
+ */
+function invitedSinceRemoval(
+  state: ServerState,
+  userId: string,
+  inviteId: string | undefined,
+): boolean {
+  const removedAt = state.removed[userId]
+  if (removedAt === undefined) return true
+  const invite = inviteId === undefined ? undefined : state.invites[inviteId]
+  return invite !== undefined && invite.createdEpoch > removedAt
+}
+
+/**
+ * A device of a user marked removed that did not come back since with an invite made after the
+ * removal: out of the server in all but keys. It may commit nothing, and anyone may take it out.
+ */
+export function isRemovedLeaf(state: ServerState, leaf: LeafView): boolean {
+  return (
+    isMarkedRemoved(state, leaf.userId) &&
+    !invitedSinceRemoval(state, leaf.userId, leaf.joinProof?.inviteId)
+  )
 }
 
 const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b)

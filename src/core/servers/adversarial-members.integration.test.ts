@@ -26,15 +26,18 @@ import { isApiCode } from './errors'
 import { randomId } from './ids'
 import { parseInvite } from './invite-codec'
 import { openJoinMaterial } from './join-info'
+import { markRemoved } from './membership'
 import {
   authorOf,
   contentKeysFrom,
+  contextOf,
   copyServerState,
   followLog,
   messageItem,
   openBackendStore,
   opensWithAny,
   postThroughDoor,
+  reopened,
   sealAs,
   secretValues,
   type BackendStore,
@@ -156,14 +159,20 @@ async function rawCommit(group: ServerGroup, proposals: Proposal[]): Promise<str
 }
 
 /** Posts one log item sealed under `join`'s log key of key epoch `epoch`, through the door. */
-async function postToLog(poster: TestUser, epoch: number, join: Uint8Array, m: string) {
-  const keys = logKeys(join, serverId)
+async function postToLog(
+  poster: TestUser,
+  epoch: number,
+  join: Uint8Array,
+  m: string,
+  server = serverId,
+) {
+  const keys = logKeys(join, server)
   const id = randomId()
-  const body = sealAs(authorOf(poster), serverId, { id, burnAt: null }, epoch, keys.contentKey, {
+  const body = sealAs(authorOf(poster), server, { id, burnAt: null }, epoch, keys.contentKey, {
     t: 'mls',
     m,
   })
-  await postThroughDoor(poster, serverId, { id, burnAt: null, body }, keys.post)
+  await postThroughDoor(poster, server, { id, burnAt: null, body }, keys.post)
 }
 
 function stateChange(group: ServerGroup, change: (s: ServerState) => ServerState): Proposal {
@@ -507,6 +516,126 @@ describe('a commit of an epoch the group has left', () => {
     // Processing it directly says why: it names an epoch the group has left.
     const current = olga.servers.io.group(serverId)!
     await expect(current.process(fromBase64Url(empty))).rejects.toMatchObject({ code: 'stale' })
+  })
+})
+
+describe('a member marked removed, the admin’s app closed before taking her devices out', () => {
+  // Clients of a server of their own, each app closed and opened again as the attack needs:
+  // nothing but what happens here moves its log.
+  let ivy: TestUser
+  let gus: TestUser
+  let hana: TestUser
+  let erin: TestUser
+  let club: string
+  let room: string
+
+  beforeAll(async () => {
+    ;[ivy, gus, hana, erin] = await Promise.all([
+      newUser(backend, 'ivy'),
+      newUser(backend, 'gus'),
+      newUser(backend, 'hana'),
+      newUser(backend, 'erin'),
+    ])
+    const server = await ivy.servers.createServer('Half Removed')
+    club = server.id
+    room = server.channels[0]!.id
+    const invite = await ivy.servers.createInvite(club, null, null)
+    for (const user of [gus, hana, erin]) await user.servers.joinByInvite(invite.code)
+    await waitFor(
+      () =>
+        [ivy, gus, hana, erin].every((user) => {
+          const members = user.servers.getServer(club).members
+          return members.length === 4 && members.every((m) => m.displayName !== 'New member')
+        }),
+      'every join to reach every member',
+    )
+  })
+
+  afterAll(async () => {
+    await Promise.all([ivy, gus, hana, erin].map((u) => u?.dispose()))
+  })
+
+  const warnedIn = (user: TestUser) =>
+    user.seen.spineRejected.filter((w) => w.serverId === club).map((w) => w.reason)
+
+  it('cannot put herself back: every honest client refuses it, a member takes her devices out, and she reads nothing after', async () => {
+    const me = erin.session.userId
+    await ivy.messages.sendMessage({ serverId: club, channelId: room, text: 'before the mark' })
+    await waitFor(
+      () => texts(erin, club, room).includes('before the mark'),
+      'erin to read the message before the mark',
+    )
+    // Her modified client keeps a copy of everything her device holds of the server.
+    const copy = copyServerState(erin, club)
+    const profile = erin.servers.io.group(club)!.state.members[me]!
+    // The other members' apps are closed, so none takes her devices out before she acts…
+    await Promise.all([ivy, gus, hana].map((user) => user.close()))
+    // …but ivy's, opened for a moment: it makes the mark and closes before the second commit.
+    ivy = reopened(backend, ivy, false)
+    await markRemoved(contextOf(ivy), club, me)
+    await ivy.close()
+    // Her own client puts nothing back: it takes the mark as her removal and forgets the server.
+    await waitFor(
+      () => erin.seen.serverRemoved.some((e) => e.serverId === club && e.reason === 'removed'),
+      'erin’s client to take the mark as her removal',
+    )
+    expect(erin.servers.io.has(club)).toBe(false)
+
+    // Her modified client follows the log past the mark, still in the group, and puts her
+    // profile back with the mark cleared.
+    const followed = await followLog(copy, club, store.shards(club))
+    expect(followed.removed).toBe(false)
+    const marked = followed.lastActive
+    expect(marked.state.removed[me]).toBeDefined()
+    expect(marked.state.members[me]).toBeUndefined()
+    const via = profile.joinedVia!
+    const restore = await rawCommit(marked, [
+      stateChange(marked, (s) => ({
+        ...s,
+        members: { ...s.members, [me]: profile },
+        // Counted again, as a joiner's first commit counts the use of the invite.
+        invites: { ...s.invites, [via]: { ...s.invites[via]!, uses: s.invites[via]!.uses + 1 } },
+        removed: {},
+      })),
+    ])
+    const epoch = keyEpochOf(marked.epoch)
+    await postToLog(erin, epoch, followed.secrets.get(epoch)!.join, restore, club)
+
+    // Every honest client, opened again, refuses it and says why; a member then takes her out.
+    ivy = reopened(backend, ivy)
+    gus = reopened(backend, gus)
+    hana = reopened(backend, hana)
+    const honest = [ivy, gus, hana]
+    await waitFor(
+      () => honest.every((user) => warnedIn(user).some((w) => /was removed/.test(w))),
+      'every honest client to refuse her commit',
+    )
+    await waitFor(
+      () => honest.every((user) => !user.servers.io.group(club)!.userIds().includes(me)),
+      'a member’s client to take her devices out',
+    )
+    for (const user of honest) {
+      expect(user.servers.getServer(club).members.map((m) => m.userId)).not.toContain(me)
+      expect(user.servers.io.group(club)!.state.removed[me]).toBeDefined()
+    }
+
+    // Nothing sent after opens with any key her copy reaches, following the whole log.
+    const before = store.head(room)
+    await gus.messages.sendMessage({ serverId: club, channelId: room, text: 'after the removal' })
+    await waitFor(
+      () => texts(hana, club, room).includes('after the removal'),
+      'hana to read gus after the removal',
+    )
+    const kept = await followLog(copy, club, store.shards(club))
+    expect(kept.removed).toBe(true)
+    const held = contentKeysFrom(secretValues(kept.secrets), room)
+    const shards = store.shards(room)
+    expect(shards.filter((s) => s.seq <= before).some((s) => opensWithAny(s, held))).toBe(true)
+    const after = shards.filter((s) => s.seq > before)
+    expect(after).toHaveLength(1)
+    expect(after.filter((s) => opensWithAny(s, held))).toEqual([])
+    expect(erin.session.cache.getMessage(after[0]!.id)).toBeNull()
+    for (const user of [ivy, gus, hana, erin]) expect(user.errors).toEqual([])
   })
 })
 

@@ -105,6 +105,8 @@ export class GroupIo implements EpochSource {
   private readonly warnedGap = new Set<string>()
   /** Servers whose group this device can no longer follow: nothing more is applied. */
   private readonly desynced = new Set<string>()
+  /** Servers a commit read from the log took this device out of, until they are forgotten. */
+  private readonly removed = new Set<string>()
   /** The join secret of the epoch a join is being made in, before the group is this device's. */
   private readonly joining = new Map<string, { epoch: number; secrets: EpochSecrets }>()
 
@@ -162,6 +164,11 @@ export class GroupIo implements EpochSource {
   /** The last log seq processed, for the live subscription. */
   seq(serverId: string): number {
     return this.get(serverId)?.seen ?? 0
+  }
+
+  /** A commit read from the log took this device out: the server is to be forgotten. */
+  removedHere(serverId: string): boolean {
+    return this.removed.has(serverId)
   }
 
   pinned(serverId: string, userId: string): string | null {
@@ -239,6 +246,7 @@ export class GroupIo implements EpochSource {
       epochs[String(joining.epoch)] = { ...storedEpoch(joining.secrets, now), endedAt: now }
     epochs[String(keyEpochOf(group.epoch))] = storedEpoch(secrets, now)
     this.joining.delete(serverId)
+    this.removed.delete(serverId)
     const stored: StoredServer = {
       v: 2,
       group: toBase64Url(group.encode()),
@@ -262,6 +270,7 @@ export class GroupIo implements EpochSource {
   /** Forgets the server (left or removed): its group state and every epoch key. */
   forget(serverId: string): void {
     this.desynced.delete(serverId)
+    this.removed.delete(serverId)
     this.live.delete(serverId)
     this.joining.delete(serverId)
     this.pending.delete(serverId)
@@ -292,7 +301,8 @@ export class GroupIo implements EpochSource {
       for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
         await this.catchUpLocked(serverId)
         const live = this.get(serverId)
-        if (!live) throw new GroupError('removed', 'this device is not in the server')
+        if (!live || this.removed.has(serverId))
+          throw new GroupError('removed', 'this device is not in the server')
         const change = build(live.group)
         if (change === null) return null
         const { group: next, message, facts } = await live.group.commit(change)
@@ -373,7 +383,7 @@ export class GroupIo implements EpochSource {
   /** Opens and applies one shard, then records the seq as processed. */
   private async apply(serverId: string, shard: Shard): Promise<void> {
     const live = this.get(serverId)
-    if (!live || this.desynced.has(serverId)) return
+    if (!live || this.desynced.has(serverId) || this.removed.has(serverId)) return
     const before = live.seen
     if (shard.seq > live.seen) live.seen = shard.seq
     // Read before, unless it is behind shards that wait for a commit and was not read yet.
@@ -452,6 +462,7 @@ export class GroupIo implements EpochSource {
     const before = live.view
     const now = this.session.now()
     if (removedHere) {
+      this.removed.add(serverId)
       await this.hooks.accepted(serverId, {
         facts,
         before,

@@ -18,6 +18,7 @@ import { parseServerUrl, ServerUrlError } from '../net/server-url'
 import type { UnlockedSession } from '../session'
 import { openInviteBody, parseInvite } from './invite-codec'
 import { openJoinMaterial, type JoinMaterial } from './join-info'
+import { dropIfRemoved, isOutOfServer } from './membership'
 import { postItem } from './post-item'
 import {
   addServerToVault,
@@ -79,8 +80,18 @@ export async function joinByInvite(ctx: ServerContext, text: string): Promise<st
   const payload = enclave.kind === 'invite' ? openInviteBody(invite, enclave.body) : null
   if (!payload) throw inviteInvalid('it could not be opened')
   const { serverId } = payload
-  if (session.vault().servers[serverId] && ctx.io.has(serverId))
-    throw new ParacordError('conflict', 'You are already in this server.')
+  if (session.vault().servers[serverId] && ctx.io.has(serverId)) {
+    // This device may not have read the log since its user was removed (closed meanwhile): it
+    // reads it now, and takes a removal found there as sync would, before refusing.
+    try {
+      await ctx.io.catchUp(serverId)
+    } catch (error) {
+      throw toParacordError(error)
+    }
+    await dropIfRemoved(ctx, serverId)
+    if (session.vault().servers[serverId] && ctx.io.has(serverId))
+      throw new ParacordError('conflict', 'You are already in this server.')
+  }
   const keys = mlsInviteKeys(invite.secret)
   // 2-4. Join the group with a proof of the invite.
   await joinGroup(ctx, serverId, [keys.box], keys)
@@ -99,12 +110,13 @@ export async function joinAsDevice(ctx: ServerContext, serverId: string): Promis
 
 /**
  * The member's first commit after joining by invite: their profile, and the invite's use counted
- * (rules.ts). Nothing to do when the profile is there already.
+ * (rules.ts). Nothing to do when the profile is there already, nor for a device whose user was
+ * marked removed since (the rules refuse it; the device forgets the server instead).
  */
 export async function addOwnProfile(ctx: ServerContext, serverId: string): Promise<void> {
   const { session } = ctx
   await commitChange(ctx, serverId, (group) => {
-    if (group.state.members[session.userId]) return null
+    if (group.state.members[session.userId] || isOutOfServer(ctx, serverId)) return null
     const own = group.ownLeaf()
     const via = own.joinProof?.inviteId ?? null
     return {

@@ -2,6 +2,7 @@
 // by every member against the roles (src/core/mls/rules.ts). A removal is cryptographic: the
 // commit's new epoch is sealed to everyone but the removed user's devices.
 import { ParacordError, type ApiEvents } from '../../shared/api'
+import { isRemovedLeaf } from '../mls/rules'
 import { roleOf } from '../mls/server-state'
 import { forgetInviteCodes } from './invites'
 import {
@@ -36,6 +37,25 @@ export async function dropServer(
   ctx.events.emit('serverRemoved', { serverId, reason })
 }
 
+/**
+ * Whether this device is out of the server: a commit it read took it out, or its user is marked
+ * removed and it did not come back since (rules.ts), so its devices go with the next commit.
+ */
+export function isOutOfServer(ctx: ServerContext, serverId: string): boolean {
+  const group = ctx.io.group(serverId)
+  if (!group) return false
+  if (ctx.io.removedHere(serverId)) return true
+  const own = group.leaves().find((leaf) => leaf.leafIndex === group.ownLeafIndex())
+  return own !== undefined && isRemovedLeaf(group.state, own)
+}
+
+/** Forgets the server if this device is out of it, after the log work in progress. */
+export function dropIfRemoved(ctx: ServerContext, serverId: string): Promise<void> {
+  return ctx.io.withLock(serverId, async () => {
+    if (isOutOfServer(ctx, serverId)) await dropServer(ctx, serverId, 'removed')
+  })
+}
+
 export async function removeMember(ctx: ServerContext, serverId: string, userId: string) {
   const group = requireServer(ctx, serverId)
   const by = roleOf(group.state, ctx.session.userId)
@@ -46,7 +66,20 @@ export async function removeMember(ctx: ServerContext, serverId: string, userId:
     throw new ParacordError('not_found', 'This person is not in the server.')
   if (target === 'owner' || by === 'member' || (by === 'admin' && target === 'admin'))
     throw new ParacordError('forbidden', 'You may not remove this member.')
-  // 1. Marked removed in the state: their profile and role go, and a rejoin needs a new invite.
+  // 1. Marked removed in the state.
+  await markRemoved(ctx, serverId, userId)
+  // 2. Their devices out of the group: the next epoch's keys reach everyone else only.
+  await commitChange(ctx, serverId, (g) =>
+    g.userIds().includes(userId) ? { removeUsers: [userId] } : null,
+  )
+}
+
+/**
+ * The first of a removal's two commits: marked removed in the state, their profile and role go,
+ * and a rejoin needs a new invite. Should this client stop here, any member's upkeep does the
+ * second.
+ */
+export async function markRemoved(ctx: ServerContext, serverId: string, userId: string) {
   await commitChange(ctx, serverId, (g) =>
     g.state.members[userId] || g.state.removed[userId] === undefined
       ? {
@@ -62,10 +95,6 @@ export async function removeMember(ctx: ServerContext, serverId: string, userId:
           },
         }
       : null,
-  )
-  // 2. Their devices out of the group: the next epoch's keys reach everyone else only.
-  await commitChange(ctx, serverId, (g) =>
-    g.userIds().includes(userId) ? { removeUsers: [userId] } : null,
   )
 }
 

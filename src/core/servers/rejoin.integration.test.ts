@@ -171,6 +171,46 @@ describe('a removed member comes back with an invite made after the removal', ()
   })
 })
 
+describe('a member removed while his client was closed', () => {
+  it('joins with a new invite at once: his client reads of the removal first, then joins', async () => {
+    const me = bob.session.userId
+    // Bob's app is closed: his client reads nothing while alice removes him.
+    await bob.sync.stop()
+    const epochHeld = bob.servers.io.group(serverId)!.epoch
+    const toldBefore = bob.seen.serverRemoved.length
+    await alice.servers.removeMember(serverId, me)
+    expect(alice.servers.getServer(serverId).members.map((m) => m.userId)).not.toContain(me)
+    expect(bob.servers.io.group(serverId)!.epoch).toBe(epochHeld)
+    expect(bob.session.vault().servers[serverId]).toBeDefined()
+
+    // He opens it and joins with the invite alice sent him since, before sync has read anything.
+    const fresh = await alice.servers.createInvite(serverId, 1, null)
+    const back = await bob.servers.joinByInvite(fresh.code)
+    expect(back).toMatchObject({ id: serverId, name: 'Comeback Club', myRole: 'member' })
+    // His client took the removal as sync would have (and said so), then joined again.
+    expect(bob.seen.serverRemoved.slice(toldBefore)).toEqual([{ serverId, reason: 'removed' }])
+    expect(bob.session.vault().servers[serverId]).toHaveProperty('joinedAt')
+    bob.sync.start()
+    await waitFor(
+      () => membersSeenBy([alice, bob, carol], [alice, bob, carol]),
+      'everyone to see bob in again',
+    )
+    expect(
+      alice.servers.io
+        .group(serverId)!
+        .leaves()
+        .filter((leaf) => leaf.userId === me),
+    ).toHaveLength(1)
+    await alice.messages.sendMessage({ serverId, channelId: general, text: 'back once more' })
+    await waitFor(() => texts(bob, serverId, general).includes('back once more'), 'bob to read')
+    await bob.messages.sendMessage({ serverId, channelId: general, text: 'for good this time' })
+    await waitFor(
+      () => texts(carol, serverId, general).includes('for good this time'),
+      'carol to read bob',
+    )
+  })
+})
+
 describe('in the background', () => {
   it('nothing failed while all of the above happened', () => {
     for (const user of [alice, bob, carol]) expect(user.errors).toEqual([])

@@ -12,6 +12,7 @@ import {
 } from '../../shared/api'
 import { LIMITS, type ReadProof, type Shard } from '../../shared/protocol'
 import { GroupError, type ServerGroup } from '../mls/group'
+import { isRemovedLeaf } from '../mls/rules'
 import type { SpineState } from '../spine'
 import type { CoreEvents } from '../events'
 import type { UnlockedSession } from '../session'
@@ -326,7 +327,8 @@ export class ServerService {
   private accepted(serverId: string, accepted: Accepted): Promise<void> {
     const { ctx } = this
     const me = ctx.session.userId
-    if (accepted.removedHere) {
+    // Taken out, or marked removed: this device stops here, whoever takes its leaves out.
+    if (membership.isOutOfServer(ctx, serverId)) {
       this.removedHere(serverId)
       return Promise.resolve()
     }
@@ -373,15 +375,24 @@ export class ServerService {
     const { ctx, io } = this
     const group = io.group(serverId)
     if (!group) return
+    // A device whose user is marked removed tries nothing (the rules would refuse it): it stops.
+    if (membership.isOutOfServer(ctx, serverId)) {
+      this.removedHere(serverId)
+      return
+    }
     const now = ctx.session.now()
-    // 1. Members' requests to leave, users an admin marked removed, profiles of those gone.
+    // 1. Members' requests to leave, devices of users an admin marked removed, profiles of those
+    // gone.
     if (group.pendingProposals() > 0)
       await commitChange(ctx, serverId, (g) => (g.pendingProposals() > 0 ? {} : null))
     const marked = (g: ServerGroup) =>
-      g.userIds().filter((id) => g.state.removed[id] !== undefined && !g.state.members[id])
-    if (marked(group).length > 0)
+      g
+        .leaves()
+        .filter((leaf) => leaf.leafIndex !== g.ownLeafIndex() && isRemovedLeaf(g.state, leaf))
+        .map((leaf) => leaf.leafIndex)
+    if (marked(io.group(serverId) ?? group).length > 0)
       await commitChange(ctx, serverId, (g) =>
-        marked(g).length > 0 ? { removeUsers: marked(g) } : null,
+        marked(g).length > 0 ? { removeLeaves: marked(g) } : null,
       )
     const lingering = (g: ServerGroup) =>
       Object.keys(g.state.members).some((id) => !g.userIds().includes(id))
@@ -415,9 +426,8 @@ export class ServerService {
 
   private removedHere(serverId: string): void {
     // After the log work in progress (which holds the lock) has finished.
-    void this.io
-      .withLock(serverId, () => Promise.resolve())
-      .then(() => membership.dropServer(this.ctx, serverId, 'removed'))
+    void membership
+      .dropIfRemoved(this.ctx, serverId)
       .then(() => this.emitServers())
       .catch((error: unknown) => this.onError(error))
   }

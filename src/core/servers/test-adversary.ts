@@ -336,6 +336,33 @@ export async function newDevice(
   }
 }
 
+/**
+ * The device's app opened again after `user.close()`: new services on the same session, knowing
+ * only what its cache holds (no timer or task of the closed ones is left). Sync starts unless
+ * `start` is false.
+ */
+export function reopened(backend: Backend, user: TestUser, start = true): TestUser {
+  const core = createServerCore({
+    session: user.session,
+    events: user.events,
+    peers: new PeerDirectory({ session: user.session }),
+    url: backend.url,
+    live: { backoff: { baseMs: 50, capMs: 400 }, random: () => 0.5 },
+    retryMs: 100,
+    upkeepDelayMs: () => 200,
+    onError: (error) => user.errors.push(error),
+  })
+  if (start) core.sync.start()
+  return {
+    ...user,
+    ...core,
+    async dispose() {
+      await core.close()
+      await user.dispose()
+    },
+  }
+}
+
 /** The servers service's context, for the steps its upkeep takes on its own. */
 export const contextOf = (user: TestUser) => (user.servers as unknown as { ctx: ServerContext }).ctx
 
