@@ -11,7 +11,7 @@ const REPO = fileURLToPath(new URL('../../', import.meta.url))
 const DOCS = `${REPO}docs/screenshots`
 
 /** Waits until no finite animation (a dialog fading in, a toast sliding) is still moving. */
-async function settle(page: Page): Promise<void> {
+export async function settle(page: Page): Promise<void> {
   // Typed by hand: e2e is type-checked without the DOM library. (A string would be eval'd,
   // which the app's Content-Security-Policy rightly refuses.)
   await page.waitForFunction(() =>
