@@ -5,6 +5,7 @@ import {
   addServerButton,
   createServer,
   fillChannelDialog,
+  messagesWith,
   register,
   send,
   submitChannelDialog,
@@ -109,4 +110,24 @@ test('the quick switcher, channel shortcuts and Esc take a person anywhere', asy
   await page.keyboard.press('Escape')
   await expect(settings).toBeHidden()
   await checkScreen(page, 'main-view-light')
+})
+
+test('a window made smaller keeps the newest messages in view above the composer', async ({
+  user: { page },
+}) => {
+  await register(page, 'nadia')
+  await createServer(page, 'Harbour')
+  for (let i = 1; i <= 6; i++)
+    await send(page, `note ${i}: ${'a few words to make a line '.repeat(3)}`)
+  const newest = messagesWith(page, `note 6: ${'a few words to make a line '.repeat(3)}`.trim())
+  await expect(newest).toBeInViewport()
+
+  // Everything fits at 1280×800; at 800×600 it no longer does, and the view stays at the end.
+  await page.setViewportSize({ width: 800, height: 600 })
+  await expect(newest).toBeInViewport({ ratio: 1 })
+  const composer = page.getByTestId('composer')
+  const [row, box] = [await newest.boundingBox(), await composer.boundingBox()]
+  expect(row && box && row.y + row.height <= box.y).toBe(true)
+  await page.setViewportSize({ width: 640, height: 480 })
+  await expect(newest).toBeInViewport({ ratio: 1 })
 })

@@ -131,6 +131,20 @@ export function MessageList({
     previous.current = { firstKey, lastKey, total }
   }, [rows, virtualizer])
 
+  // A window made smaller, or rows grown taller as they wrap, must not lose the newest
+  // messages below the composer: whoever was at the bottom stays there.
+  useEffect(() => {
+    const element = scrollRef.current
+    const content = element?.firstElementChild
+    if (!element || !content || typeof ResizeObserver === 'undefined') return
+    const observer = new ResizeObserver(() => {
+      if (atBottom.current) element.scrollTop = element.scrollHeight
+    })
+    observer.observe(element)
+    observer.observe(content)
+    return () => observer.disconnect()
+  }, [])
+
   const maybeLoadOlder = useCallback(() => {
     const element = scrollRef.current
     if (!element) return
