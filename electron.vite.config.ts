@@ -16,24 +16,6 @@ const devOnlyInlineCsp: Plugin = {
       .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
 }
 
-/**
- * Fontsource's CSS gives every font file as woff2 with a woff fallback. Every engine the
- * renderer runs in (Electron's Chromium, the browsers the web host serves) reads woff2, so the
- * woff copies would be dead weight in every install (7.6 MB for the emoji font): drop them.
- */
-const woff2FontsOnly: Plugin = {
-  name: 'paracord-woff2-fonts-only',
-  enforce: 'pre',
-  transform(code, id) {
-    if (!/[\\/]node_modules[\\/]@fontsource[\\/][^?]+\.css(\?|$)/.test(id)) return null
-    const woff2Only = code.replace(/,\s*url\([^)]*\.woff\)\s*format\(['"]woff['"]\)/g, '')
-    if (/\.woff\)/.test(woff2Only)) {
-      throw new Error(`${id}: a woff source in a form the build does not know how to drop`)
-    }
-    return { code: woff2Only, map: null }
-  },
-}
-
 export default defineConfig({
   main: {
     build: {
@@ -58,7 +40,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
-    plugins: [react(), devOnlyInlineCsp, woff2FontsOnly],
+    plugins: [react(), devOnlyInlineCsp],
     build: {
       // The renderer ships to every user's window: minify it (main and preload stay readable).
       minify: true,

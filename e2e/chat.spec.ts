@@ -11,9 +11,11 @@ import {
   submitChannelDialog,
 } from './support/app'
 import { callFromPage, callOk } from './support/bridge'
+import { colourShare } from './support/emoji'
 import { SERVER, twoPeopleInOneServer } from './support/people'
 import { checkScreen } from './support/screens'
 
+const WELCOME = 'hi bob, welcome to the hideout 🎉'
 const BURNING = 'this one burns in ten seconds'
 const REPLY = 'gone before anyone screenshots it'
 
@@ -23,8 +25,15 @@ test('two people chat live, and a 10-second message burns away for both at zero'
   const { alice, bob } = await twoPeopleInOneServer(openUsers, { screens: true })
 
   // Both ways, live, in #general.
-  await send(alice.page, 'hi bob, welcome to the hideout')
-  await expect(messagesWith(bob.page, 'hi bob, welcome to the hideout')).toHaveCount(1)
+  await send(alice.page, WELCOME)
+  await expect(messagesWith(bob.page, WELCOME)).toHaveCount(1)
+  // Emoji show in colour: these machines have no emoji font, so the app's bundled one draws
+  // them (a font Chromium cannot draw left them blank). The text beside them has no colour.
+  const welcome = messagesWith(bob.page, WELCOME).getByTestId('message-text')
+  await expect
+    .poll(() => colourShare(welcome, '🎉'), { message: '🎉 in colour' })
+    .toBeGreaterThan(0.1)
+  expect(await colourShare(welcome, 'welcome')).toBe(0)
   await send(bob.page, 'hey alice! quiet in here')
   await send(bob.page, 'nothing leaves this room, right?')
   await expect(messagesWith(alice.page, 'hey alice! quiet in here')).toHaveCount(1)

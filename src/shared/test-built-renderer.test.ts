@@ -1,20 +1,26 @@
 // The readers the font tests rely on pick the face that really covers a character, and read a
 // policy the way a browser falls back from font-src to default-src.
 import { describe, expect, it } from 'vitest'
-import { customProperty, fontFileFor, fontSources, stylesheetHref } from './test-built-renderer'
+import {
+  customProperty,
+  fontFamilies,
+  fontFileFor,
+  fontSources,
+  stylesheetHref,
+} from './test-built-renderer'
 
 const CSS =
-  ':root{--font-sans:system-ui, "Noto Color Emoji";--text-xs:.75rem}' +
+  ':root{--font-sans:system-ui, "Twemoji Mozilla", "Twemoji";--text-xs:.75rem}' +
   '@font-face{font-family:Other;src:url(./other.woff2)format("woff2")}' +
-  '@font-face{font-family:Noto Color Emoji;src:url(./flags.woff2)format("woff2");unicode-range:U+1F1E6-1F1FF}' +
-  "@font-face{font-family:'Noto Color Emoji';src:url('./faces.woff2') format('woff2');unicode-range:U+23,U+1F6??}"
+  '@font-face{font-family:Twemoji;src:url(./flags.woff2)format("woff2");unicode-range:U+1F1E6-1F1FF}' +
+  "@font-face{font-family:'Twemoji';src:url('./faces.woff2') format('woff2');unicode-range:U+23,U+1F6??}"
 
 describe('fontFileFor', () => {
   it('finds the face of the family whose unicode-range holds the character', () => {
-    expect(fontFileFor(CSS, 'Noto Color Emoji', '🇩')).toBe('./flags.woff2')
-    expect(fontFileFor(CSS, 'Noto Color Emoji', '😀')).toBe('./faces.woff2')
-    expect(fontFileFor(CSS, 'Noto Color Emoji', '#')).toBe('./faces.woff2')
-    expect(fontFileFor(CSS, 'Noto Color Emoji', 'a')).toBeNull()
+    expect(fontFileFor(CSS, 'Twemoji', '🇩')).toBe('./flags.woff2')
+    expect(fontFileFor(CSS, 'Twemoji', '😀')).toBe('./faces.woff2')
+    expect(fontFileFor(CSS, 'Twemoji', '#')).toBe('./faces.woff2')
+    expect(fontFileFor(CSS, 'Twemoji', 'a')).toBeNull()
     expect(fontFileFor(CSS, 'Other', 'a')).toBe('./other.woff2')
     expect(fontFileFor(CSS, 'Missing', 'a')).toBeNull()
   })
@@ -33,13 +39,20 @@ describe('fontSources', () => {
   })
 })
 
-describe('stylesheetHref and customProperty', () => {
-  it('read the one stylesheet link and a custom property', () => {
+describe('stylesheetHref, customProperty and fontFamilies', () => {
+  it('read the one stylesheet link, a custom property and the families it lists', () => {
     const html =
       '<link rel="icon" href="/i.svg"><link rel="stylesheet" crossorigin href="./assets/a.css">'
     expect(stylesheetHref(html)).toBe('./assets/a.css')
     expect(() => stylesheetHref('<title>none</title>')).toThrow(/one stylesheet/)
-    expect(customProperty(CSS, '--font-sans')).toBe('system-ui, "Noto Color Emoji"')
+    expect(customProperty(CSS, '--font-sans')).toBe('system-ui, "Twemoji Mozilla", "Twemoji"')
     expect(customProperty(CSS, '--missing')).toBeNull()
+    // A family is found whole: 'Twemoji Mozilla' is not 'Twemoji'.
+    expect(fontFamilies(customProperty(CSS, '--font-sans')!)).toEqual([
+      'system-ui',
+      'Twemoji Mozilla',
+      'Twemoji',
+    ])
+    expect(fontFamilies(" 'A B' ,sans-serif")).toEqual(['A B', 'sans-serif'])
   })
 })

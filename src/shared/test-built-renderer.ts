@@ -52,6 +52,14 @@ export function customProperty(css: string, name: string): string | null {
   return new RegExp(`${escaped}\\s*:\\s*([^;}]+)`).exec(css)?.[1]?.trim() ?? null
 }
 
+/** The families of a font-family list (`system-ui, 'Twemoji'`), unquoted, in order. */
+export function fontFamilies(list: string): string[] {
+  return list
+    .split(',')
+    .map(unquote)
+    .filter((family) => family !== '')
+}
+
 /** The sources a policy allows fonts from: font-src, else default-src, else anything. */
 export function fontSources(policy: string): string[] | 'any' {
   const directives = new Map<string, string[]>()

@@ -1,12 +1,13 @@
-// Emoji on a machine without an emoji font: the built renderer brings Noto Color Emoji, and the
-// web host hands a browser the stylesheet that names it and its files, as fonts the page's
-// policy lets load.
+// Emoji on a machine without an emoji font: the built renderer brings Twemoji, and the web host
+// hands a browser the stylesheet that names it and its file, as a font the page's policy lets
+// load.
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   buildRenderer,
   customProperty,
+  fontFamilies,
   fontFileFor,
   fontSources,
   stylesheetHref,
@@ -16,9 +17,11 @@ import { createFakeParacordApi } from './test-api'
 import { startTestHost } from './test-host'
 import type { RunningWebHost } from './web-host'
 
-const EMOJI_FONT = 'Noto Color Emoji'
-/** A smiley, a flag's regional indicator and a heart: three of the font's files. */
+const EMOJI_FONT = 'Twemoji'
+/** A smiley, a flag's regional indicator and a heart: three corners of the font's ranges. */
 const EMOJI = ['😀', '🇩', '❤']
+/** The system colour emoji fonts, which a machine that has one should keep using. */
+const SYSTEM_EMOJI_FONTS = ['Apple Color Emoji', 'Segoe UI Emoji', 'Noto Color Emoji']
 
 let renderer: BuiltRenderer
 let host: RunningWebHost
@@ -46,13 +49,21 @@ async function openPage(): Promise<{ page: Response; cssUrl: URL; css: string }>
 describe('the bundled emoji font', () => {
   it('is named in the text font stack, after the text fonts and the system emoji fonts', async () => {
     const { css } = await openPage()
-    const stack = customProperty(css, '--font-sans') ?? ''
-    const at = (family: string) => stack.indexOf(family)
-    expect(at(EMOJI_FONT)).toBeGreaterThan(0)
-    // Text fonts first keep digits, # and * (also in the font's ranges) in the text face.
+    const stack = fontFamilies(customProperty(css, '--font-sans') ?? '')
+    const at = (family: string) => {
+      const index = stack.indexOf(family)
+      expect(index, `${family} in --font-sans: ${stack.join(', ')}`).toBeGreaterThanOrEqual(0)
+      return index
+    }
+    // Text fonts first keep digits, # and * (which the font also has) in the text face.
     expect(at('sans-serif')).toBeLessThan(at(EMOJI_FONT))
-    expect(at('Apple Color Emoji')).toBeLessThan(at(EMOJI_FONT))
-    expect(at('Segoe UI Emoji')).toBeLessThan(at(EMOJI_FONT))
+    for (const system of SYSTEM_EMOJI_FONTS) expect(at(system)).toBeLessThan(at(EMOJI_FONT))
+  })
+
+  it('covers emoji only: digits, # and * keep the text face', async () => {
+    const { css } = await openPage()
+    expect(fontFileFor(css, EMOJI_FONT, '😀')).not.toBeNull()
+    for (const char of [...'0123456789#*']) expect(fontFileFor(css, EMOJI_FONT, char)).toBeNull()
   })
 
   it.each(EMOJI)(
@@ -75,9 +86,13 @@ describe('the bundled emoji font', () => {
     },
   )
 
-  it('ships woff2 files only, no woff copies', async () => {
+  it('ships its one woff2 file and no other font files', async () => {
+    const { css } = await openPage()
+    const src = fontFileFor(css, EMOJI_FONT, '😀')
+    expect(src, `no @font-face of ${EMOJI_FONT} covers 😀`).not.toBeNull()
     const assets = await readdir(join(renderer.root, 'assets'))
-    expect(assets.filter((name) => name.endsWith('.woff2')).length).toBeGreaterThan(0)
-    expect(assets.filter((name) => name.endsWith('.woff'))).toEqual([])
+    const fonts = assets.filter((name) => /\.(woff2?|ttf|otf|eot)$/i.test(name))
+    expect(fonts).toEqual([src!.split('/').pop()])
+    expect(fonts[0]).toMatch(/\.woff2$/)
   })
 })
