@@ -27,7 +27,7 @@ export async function twoPeopleInOneServer(
 
   await register(bob.page, 'bob')
   await joinByInvite(bob.page, link, SERVER)
-  // The join is signed into the server's spine: alice's member list shows bob without a reload.
+  // The join is signed into the server: alice's member list shows bob without a reload.
   await expect(member(alice.page, 'bob')).toBeVisible()
   await expect(member(bob.page, 'alice')).toBeVisible()
   return { alice, bob }

@@ -14,7 +14,6 @@ import {
 import { validateApiInput } from '../shared/api-validate'
 import type { KdfParams } from '../shared/protocol'
 import { loadSodium } from './crypto'
-import { spineReady } from './spine'
 import { AccountService } from './account'
 import { CoreEvents } from './events'
 import type { EmbeddedBackendAccess } from './net/embedded-access'
@@ -50,7 +49,6 @@ export interface ParacordCore extends ParacordApi {
 export async function createParacordCore(options: ParacordCoreOptions): Promise<ParacordCore> {
   requireServerUrl(options.serverUrl)
   await loadSodium()
-  await spineReady()
   return new Core(options)
 }
 

@@ -104,7 +104,7 @@ export class SessionServices {
   /** The name a user goes by in the first joined server that knows them. */
   private displayName(userId: string): string {
     for (const serverId of this.core.servers.serverIds()) {
-      const member = this.core.servers.spineState(serverId).members.get(userId)
+      const member = this.core.servers.view(serverId).members.get(userId)
       if (member) return member.displayName
     }
     return 'Unknown user'

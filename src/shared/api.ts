@@ -9,7 +9,7 @@ import { Type, type Static, type TSchema } from 'typebox'
 const Id = Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$' })
 const LoginName = Type.String({ minLength: 3, maxLength: 32, pattern: '^[A-Za-z0-9._-]+$' })
 const Password = Type.String({ minLength: 1, maxLength: 1024 })
-// Names and statuses are single lines: no control characters (the spine refuses them too).
+// Names and statuses are single lines: no control characters.
 const SINGLE_LINE = '^[^\\u0000-\\u001f\\u007f]*$'
 /** The longest server, channel or display name, in characters (Unicode code points). */
 export const NAME_MAX_CHARS = 64
@@ -259,6 +259,7 @@ export interface VoiceState {
 
 export type VoiceEndReason = 'channel_deleted' | 'server_left' | 'session_ended'
 
+/** A server change or a message this device refused, and why: shown as a warning. */
 export interface SpineRejection {
   readonly serverId: string
   readonly reason: string

@@ -74,7 +74,7 @@ export interface LocalCache {
   outboxSize(): number
 
   /**
-   * Sealed client state (pinned keys, folded spine, drafts, settings); key names are stored
+   * Sealed client state (pinned keys, group state, drafts, settings); key names are stored
    * hashed. Null when absent (so storing null itself is the same as deleting).
    */
   getValue<T = unknown>(key: string): T | null

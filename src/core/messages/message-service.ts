@@ -1,17 +1,18 @@
 // Messages: compose (through the outbox), receive from sync, list from the cache, unread
 // counts, and burning. A shard that does not open under its own stream, id, burn time and
-// epoch, whose author is not the member the spine pinned, or that would outlive its channel's
-// burn time, is rejected and counted, never shown. One that names the group's current epoch
-// and still does not open is also reported: the sender may be on another branch of the group.
+// epoch, whose author is not a member now with the identity key it was signed by, or that would
+// outlive its channel's burn time, is rejected and counted, never shown. One that names the
+// group's current epoch and still does not open is also reported: the sender may be on another
+// branch of the group.
 import { ParacordError, type ApiInput, type MessageInfo, type MessagePage } from '../../shared/api'
 import { LIMITS, type Shard } from '../../shared/protocol'
 import type { CachedMessage, Unsubscribe } from '../cache'
-import { canPost } from '../spine'
 import type { CoreEvents } from '../events'
 import { bodyEpoch, openItem, ShardRejected } from '../shard-codec'
 import type { UnlockedSession } from '../session'
 import { randomId } from '../servers/ids'
 import type { ServerService } from '../servers/server-service'
+import { canPost } from '../servers/server-view'
 import {
   isNewerEdit,
   messageInfo,
@@ -209,7 +210,7 @@ export class MessageService {
     // 1. Open it under its own stream, id, burn time and epoch, and check the author signature.
     const opened = await this.open(serverId, channelId, shard)
     if (typeof opened === 'string') return opened
-    // 2. The author must be the member the spine pinned, with that key.
+    // 2. The author must be a member now, with the identity key their devices carry.
     if (!(await this.isPinnedAuthor(serverId, opened.author, opened.authorKey))) {
       // Someone who is not (or no longer) in the server posted with keys they once held.
       this.events.emit('spineRejected', {
@@ -220,7 +221,7 @@ export class MessageService {
     }
     const item = parseItem(opened.payload)
     if (!item || shard.burnAt === null) return 'not an item this version understands'
-    const state = this.servers.spineState(serverId)
+    const state = this.servers.view(serverId)
     const channel = state.channels.get(channelId)
     if (!channel) return 'not a channel of this server'
     // 3. Dates the author signed may not run ahead of this device's clock (beyond the slack).
@@ -288,7 +289,7 @@ export class MessageService {
       } catch (error) {
         if (!(error instanceof ShardRejected)) throw error
         if (error.reason === 'undecryptable') this.warnIfForked(serverId, channelId, shard)
-        // A newer epoch than known: the spine may hold the rotation not read yet.
+        // A newer epoch than known: the server's log may hold the commit not read yet.
         if (error.reason !== 'unknown_epoch' || attempt > 0) return error.message
         await this.servers.catchUp(serverId)
       }
@@ -306,7 +307,7 @@ export class MessageService {
     const once = `${channelId}/${epoch}`
     if (this.forkWarned.has(once)) return
     this.forkWarned.add(once)
-    const name = this.servers.spineState(serverId).channels.get(channelId)?.name ?? 'a channel'
+    const name = this.servers.view(serverId).channels.get(channelId)?.name ?? 'a channel'
     this.events.emit('spineRejected', {
       serverId,
       reason:
@@ -328,11 +329,11 @@ export class MessageService {
     authorKey: string,
   ): Promise<boolean> {
     const check = () => {
-      const member = this.servers.spineState(serverId).members.get(author)
-      return member !== undefined && member.signKey === authorKey
+      const member = this.servers.view(serverId).members.get(author)
+      return member !== undefined && member.identityKey === authorKey
     }
     if (check()) return true
-    // The join may be in the spine but not read yet.
+    // The join may be in the server's log but not read yet.
     await this.servers.catchUp(serverId)
     return check()
   }
@@ -425,26 +426,26 @@ export class MessageService {
   }
 
   private nameOf(message: StoredMessage): string {
-    const member = this.servers.spineState(message.serverId).members.get(message.authorId)
+    const member = this.servers.view(message.serverId).members.get(message.authorId)
     return member?.displayName ?? message.authorName
   }
 
   private myName(serverId: string): string {
-    const me = this.servers.spineState(serverId).members.get(this.session.userId)
+    const me = this.servers.view(serverId).members.get(this.session.userId)
     return me?.displayName ?? this.session.vault().profile.displayName
   }
 
   private requireChannel(serverId: string, channelId: string) {
     if (!this.servers.isServer(serverId))
       throw new ParacordError('not_found', 'You are not in this server.')
-    const channel = this.servers.spineState(serverId).channels.get(channelId)
+    const channel = this.servers.view(serverId).channels.get(channelId)
     if (!channel) throw new ParacordError('not_found', 'This channel does not exist.')
     return channel
   }
 
   private requirePostable(serverId: string, channelId: string) {
     const channel = this.requireChannel(serverId, channelId)
-    if (!canPost(this.servers.spineState(serverId), this.session.userId, channelId))
+    if (!canPost(this.servers.view(serverId), this.session.userId, channelId))
       throw new ParacordError('forbidden', 'You cannot post in this channel.')
     return channel
   }

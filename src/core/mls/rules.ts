@@ -139,7 +139,21 @@ function removedProblem(facts: CommitFacts): string | null {
   return `${facts.committer.userId} was removed: a device of theirs may change nothing until they come back`
 }
 
-function mayRemove(by: Role, target: Role): boolean {
+// What each role may do (docs/GROUPS.md section 4). The rules below refuse commits with these,
+// and the client asks the same functions which controls to offer (servers/server-view.ts).
+
+/** The owner and admins run the server: its name, channels and invites. */
+export function mayManageServer(role: Role): boolean {
+  return role === 'owner' || role === 'admin'
+}
+
+/** Only the owner makes and unmakes admins. */
+export function mayChangeAdmins(role: Role): boolean {
+  return role === 'owner'
+}
+
+/** Never the owner; admins and members by the owner; members by an admin. */
+export function mayRemove(by: Role, target: Role): boolean {
   if (target === 'owner') return false
   if (by === 'owner') return true
   return by === 'admin' && target === 'member'
@@ -207,9 +221,9 @@ function stateChangeProblem(facts: CommitFacts): string | null {
   if (facts.external) return 'a joiner may not change the server'
   const by = facts.committer.userId
   const role = roleOf(before, by)
-  const isAdmin = role === 'owner' || role === 'admin'
+  const isAdmin = mayManageServer(role)
   if (after.ownerId !== before.ownerId) return 'the owner cannot change'
-  if (!same(after.admins, before.admins) && role !== 'owner')
+  if (!same(after.admins, before.admins) && !mayChangeAdmins(role))
     return `${by} may not change who the admins are`
   if (after.name !== before.name && !isAdmin) return `${by} may not rename the server`
   if (!same(after.channels, before.channels)) {

@@ -44,7 +44,7 @@ describe('PeerDirectory', () => {
     expect(alice.peers.pinnedKey(bob.session.userId)).toBe(signKeyOf(bob.session))
     expect(alice.peers.knownIdentity(bob.session.userId)).toEqual(fetched.identity)
 
-    expect(alice.peers.observe(bob.session.userId, signKeyOf(bob.session), 'spine:x')).toBe('same')
+    expect(alice.peers.observe(bob.session.userId, signKeyOf(bob.session), 'group:x')).toBe('same')
     expect((await alice.peers.fetchIdentity(bob.session.userId)).observation).toBe('same')
     expect(alice.peers.isChanged(bob.session.userId)).toBe(false)
     expect(alice.changes).toEqual([])
@@ -58,10 +58,10 @@ describe('PeerDirectory', () => {
     const before = await alice.peers.safetyNumber(bobId, 'Bob')
 
     const forged = otherKey()
-    expect(alice.peers.observe(bobId, forged, 'spine:s1')).toBe('changed')
-    expect(alice.peers.observe(bobId, forged, 'spine:s1')).toBe('changed')
+    expect(alice.peers.observe(bobId, forged, 'group:s1')).toBe('changed')
+    expect(alice.peers.observe(bobId, forged, 'group:s1')).toBe('changed')
     expect(alice.changes).toEqual([
-      { userId: bobId, pinnedKey: original, newKey: forged, source: 'spine:s1' },
+      { userId: bobId, pinnedKey: original, newKey: forged, source: 'group:s1' },
     ])
     expect(alice.peers.pinnedKey(bobId)).toBe(original)
     expect(alice.peers.isChanged(bobId)).toBe(true)
@@ -75,7 +75,7 @@ describe('PeerDirectory', () => {
     alice.peers.acceptKeyChange(bobId)
     expect(alice.peers.pinnedKey(bobId)).toBe(forged)
     expect(alice.peers.isChanged(bobId)).toBe(false)
-    expect(alice.peers.observe(bobId, forged, 'spine:s1')).toBe('same')
+    expect(alice.peers.observe(bobId, forged, 'group:s1')).toBe('same')
     expect((await alice.peers.safetyNumber(bobId, 'Bob')).digits).toBe(shown.digits)
   })
 

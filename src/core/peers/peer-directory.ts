@@ -15,7 +15,7 @@ export interface KeyChange {
   readonly pinnedKey: string
   /** The different key now seen (base64url). */
   readonly newKey: string
-  /** Where the new key was seen, e.g. 'identity' or 'spine:<serverId>'. */
+  /** Where the new key was seen, e.g. 'identity' or 'group:<serverId>'. */
   readonly source: string
 }
 

@@ -1,6 +1,7 @@
 // Renaming the server and managing channels: commits to the group's state. A new channel's
 // stream is created under the keys of the epoch the commit begins (settleEpoch).
 import { ParacordError, type ChannelInfo, type ChannelKind } from '../../shared/api'
+import { mayManageServer } from '../mls/rules'
 import { roleOf } from '../mls/server-state'
 import { randomId } from './ids'
 import { commitChange, requireServer, type ServerContext } from './server-context'
@@ -8,13 +9,13 @@ import { channelInfos } from './views'
 
 function requireAdmin(ctx: ServerContext, serverId: string, what: string) {
   const group = requireServer(ctx, serverId)
-  if (roleOf(group.state, ctx.session.userId) === 'member')
+  if (!mayManageServer(roleOf(group.state, ctx.session.userId)))
     throw new ParacordError('forbidden', `Only the owner or an admin can ${what}.`)
   return group
 }
 
 function channelInfo(ctx: ServerContext, serverId: string, channelId: string): ChannelInfo {
-  const info = channelInfos(ctx, serverId, ctx.io.state(serverId)).find((c) => c.id === channelId)
+  const info = channelInfos(ctx, serverId, ctx.io.view(serverId)).find((c) => c.id === channelId)
   if (!info) throw new ParacordError('not_found', 'This channel does not exist.')
   return info
 }

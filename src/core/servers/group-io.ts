@@ -12,7 +12,6 @@ import type { CommitFacts } from '../mls/rules'
 import { loadedMlsSuite } from '../mls/suite'
 import { bodyEpoch, openItem, ShardRejected } from '../shard-codec'
 import type { UnlockedSession } from '../session'
-import { EMPTY_SPINE_STATE, type SpineState } from '../spine'
 import {
   deleteServer,
   epochSecretsOf,
@@ -28,6 +27,7 @@ import {
 import { viewOf } from './group-view'
 import { isApiCode } from './errors'
 import type { EpochSource, Keyring } from './keyring'
+import { EMPTY_SERVER_VIEW, type ServerView } from './server-view'
 import { StreamMismatchError } from './streams'
 
 /** Shards per fetch page. */
@@ -44,8 +44,8 @@ export interface LogItem {
 
 export interface Accepted {
   readonly facts: CommitFacts
-  readonly before: SpineState
-  readonly after: SpineState
+  readonly before: ServerView
+  readonly after: ServerView
   /** This device made the commit. */
   readonly mine: boolean
   /** This device was removed by it. */
@@ -66,7 +66,7 @@ export interface GroupHooks {
 interface Live {
   group: ServerGroup
   stored: StoredServer
-  view: SpineState
+  view: ServerView
   /** Shards of a later epoch, read again once a commit brings this device there. */
   ahead: Shard[]
   /** The highest seq seen, ahead shards included. */
@@ -115,7 +115,7 @@ export class GroupIo implements EpochSource {
     private readonly keyring: Keyring,
     private readonly hooks: GroupHooks,
     /** How long epoch keys stay after their epoch ended, for a server's channels. */
-    private readonly keepMs: (view: SpineState) => number,
+    private readonly keepMs: (view: ServerView) => number,
   ) {
     keyring.setSource(this)
   }
@@ -157,8 +157,8 @@ export class GroupIo implements EpochSource {
     return this.get(serverId)?.group ?? null
   }
 
-  state(serverId: string): SpineState {
-    return this.get(serverId)?.view ?? EMPTY_SPINE_STATE
+  view(serverId: string): ServerView {
+    return this.get(serverId)?.view ?? EMPTY_SERVER_VIEW
   }
 
   /** The last log seq processed, for the live subscription. */

@@ -1,20 +1,18 @@
-// The server as views, messages and voice read it: built from the MLS group's authenticated
-// state and its leaves (who is in the group right now), in the shape the views already use.
-import { toBase64Url } from '../../shared/encoding'
+// The server view (server-view.ts) built from the MLS group's authenticated state and its
+// leaves (who is in the group right now), and the safety code.
 import type { ServerGroup } from '../mls/group'
 import { pendingJoins } from '../mls/rules'
 import { roleOf } from '../mls/server-state'
-import type { Channel, Invite, Member, Removal, SpineState } from '../spine'
 import { keyEpochOf } from './group-store'
+import type { ChannelView, InviteView, MemberView, ServerView } from './server-view'
 
 /** Shown for a joiner whose profile is not in the state yet (a moment after their join). */
 export const NEW_MEMBER_NAME = 'New member'
 
-export function viewOf(group: ServerGroup): SpineState {
+export function viewOf(group: ServerGroup): ServerView {
   const state = group.state
   const leaves = group.leaves()
-  const view = { state, leaves }
-  const members = new Map<string, Member>()
+  const members = new Map<string, MemberView>()
   for (const leaf of leaves) {
     if (members.has(leaf.userId)) continue
     const profile = state.members[leaf.userId]
@@ -22,41 +20,27 @@ export function viewOf(group: ServerGroup): SpineState {
       role: roleOf(state, leaf.userId),
       displayName: profile?.displayName ?? NEW_MEMBER_NAME,
       status: profile?.status ?? '',
-      signKey: leaf.identityKey,
-      boxKey: profile?.boxKey ?? '',
-      joinedAt: profile?.joinedEpoch ?? group.epoch,
+      identityKey: leaf.identityKey,
     })
   }
-  const channels = new Map<string, Channel>(
+  const channels = new Map<string, ChannelView>(
     Object.entries(state.channels).sort(([, a], [, b]) => a.position - b.position),
   )
-  const invites = new Map<string, Invite>()
+  const invites = new Map<string, InviteView>()
   for (const [id, invite] of Object.entries(state.invites))
     invites.set(id, {
       maxUses: invite.maxUses,
-      uses: invite.uses + pendingJoins(view, id),
+      uses: invite.uses + pendingJoins({ state, leaves }, id),
       expiresAt: invite.expiresAt,
       revoked: invite.revoked,
-      createdBy: invite.createdBy,
-      createdAt: 0,
-      position: invite.createdEpoch,
     })
-  const removed = new Map<string, Removal>()
-  for (const [id, epoch] of Object.entries(state.removed))
-    removed.set(id, { removedBy: '', at: 0, position: epoch })
   return {
     serverId: group.groupId,
     name: state.name,
     epoch: keyEpochOf(group.epoch),
-    ownerId: state.ownerId,
     members,
     channels,
     invites,
-    removed,
-    rotationDue: false,
-    headHash: toBase64Url(group.epochAuthenticator()),
-    headAt: null,
-    length: group.epoch + 1,
   }
 }
 

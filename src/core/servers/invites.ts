@@ -6,6 +6,7 @@ import { toBase64Url } from '../../shared/encoding'
 import { enclaveDeletePayload, enclaveWritePayload } from '../../shared/protocol'
 import { deriveKey, signPayloadB64, streamKeys, type KeyPair } from '../crypto'
 import { inviteKeys as mlsInviteKeys } from '../mls/invite-keys'
+import { mayManageServer } from '../mls/rules'
 import { roleOf } from '../mls/server-state'
 import { isApiCode, toParacordError } from './errors'
 import { keysOf, newInviteCode, sealInviteBody } from './invite-codec'
@@ -34,7 +35,7 @@ function enclaveOwner(ctx: ServerContext, inviteId: string): KeyPair {
 
 function requireAdmin(ctx: ServerContext, serverId: string, what: string) {
   const group = requireServer(ctx, serverId)
-  if (roleOf(group.state, ctx.session.userId) === 'member')
+  if (!mayManageServer(roleOf(group.state, ctx.session.userId)))
     throw new ParacordError('forbidden', `Only the owner or an admin can ${what}.`)
   return group
 }
@@ -97,7 +98,7 @@ export async function createInvite(
     }),
   }))
   return inviteInfo(
-    ctx.io.state(serverId),
+    ctx.io.view(serverId),
     invite.inviteId,
     invite.code,
     ctx.session.inviteServerUrl,
@@ -106,11 +107,11 @@ export async function createInvite(
 
 export function listInvites(ctx: ServerContext, serverId: string): Promise<InviteInfo[]> {
   requireServer(ctx, serverId)
-  const state = ctx.io.state(serverId)
+  const view = ctx.io.view(serverId)
   const codes = knownCodes(ctx, serverId)
   return Promise.resolve(
-    [...state.invites.keys()].map((id) =>
-      inviteInfo(state, id, codes[id] ?? null, ctx.session.inviteServerUrl)!,
+    [...view.invites.keys()].map((id) =>
+      inviteInfo(view, id, codes[id] ?? null, ctx.session.inviteServerUrl)!,
     ),
   )
 }
@@ -155,8 +156,8 @@ export async function deleteInviteEnclave(ctx: ServerContext, inviteId: string):
  */
 export async function sweepInvites(ctx: ServerContext, serverId: string): Promise<void> {
   const group = ctx.io.group(serverId)
-  if (!group || roleOf(group.state, ctx.session.userId) === 'member') return
-  const view = ctx.io.state(serverId)
+  if (!group || !mayManageServer(roleOf(group.state, ctx.session.userId))) return
+  const view = ctx.io.view(serverId)
   const now = ctx.session.now()
   const dead = Object.entries(group.state.invites)
     .filter(([id, invite]) => {

@@ -2,7 +2,7 @@
 // by every member against the roles (src/core/mls/rules.ts). A removal is cryptographic: the
 // commit's new epoch is sealed to everyone but the removed user's devices.
 import { ParacordError, type ApiEvents } from '../../shared/api'
-import { isRemovedLeaf } from '../mls/rules'
+import { isRemovedLeaf, mayChangeAdmins, mayRemove } from '../mls/rules'
 import { roleOf } from '../mls/server-state'
 import { forgetInviteCodes } from './invites'
 import {
@@ -64,7 +64,7 @@ export async function removeMember(ctx: ServerContext, serverId: string, userId:
     throw new ParacordError('invalid_input', 'Leave the server instead of removing yourself.')
   if (!group.userIds().includes(userId))
     throw new ParacordError('not_found', 'This person is not in the server.')
-  if (target === 'owner' || by === 'member' || (by === 'admin' && target === 'admin'))
+  if (!mayRemove(by, target))
     throw new ParacordError('forbidden', 'You may not remove this member.')
   // 1. Marked removed in the state.
   await markRemoved(ctx, serverId, userId)
@@ -105,7 +105,7 @@ export async function setRole(
   role: 'admin' | 'member',
 ) {
   const group = requireServer(ctx, serverId)
-  if (group.state.ownerId !== ctx.session.userId)
+  if (!mayChangeAdmins(roleOf(group.state, ctx.session.userId)))
     throw new ParacordError('forbidden', 'Only the owner can change roles.')
   if (group.state.ownerId === userId)
     throw new ParacordError('forbidden', 'The owner’s role cannot change.')

@@ -1,4 +1,4 @@
-// Where the servers service reports the identity keys it learns from spines: the pins of peers'
+// Where the servers service reports the identity keys it learns from groups: the pins of peers'
 // keys. The accounts side implements it (PeerDirectory, src/core/peers): it pins a user's key on
 // first sight, remembers it across servers, and reports a changed key itself (the keyChanged
 // event), once.
@@ -9,7 +9,7 @@ export type KeyObservation = 'new' | 'same' | 'changed'
 export interface PeerKeyPins {
   /**
    * Reports that `userId` signs with `signKey` (Ed25519, base64url), seen at `source`
-   * ('spine:<serverId>'). Pins it when the user is new; never replaces a pin.
+   * ('group:<serverId>'). Pins it when the user is new; never replaces a pin.
    */
   observe(userId: string, signKey: string, source: string): KeyObservation
   /** True while a key different from the pinned one was seen and not accepted. */

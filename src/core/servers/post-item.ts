@@ -13,7 +13,7 @@ import { ensureStreamCurrent, StreamMismatchError } from './streams'
 /** Where an item goes: one shard of one stream of a server. */
 export interface ItemShard {
   readonly serverId: string
-  /** A channel, or the server id itself for its spine. */
+  /** A channel, or the server id itself for its log. */
   readonly streamId: string
   readonly shardId: string
   readonly burnAt: number | null
@@ -31,7 +31,7 @@ export interface ItemPost extends ItemShard {
   readonly epoch?: number
   /** Sealed already (the outbox seals before it queues): posted as it is first. */
   readonly sealed?: SealedItem
-  /** Reads the server's spine, so the keyring learns keys rotated since it last looked. */
+  /** Reads the server's log, so the keyring learns keys rotated since it last looked. */
   readonly catchUp: () => Promise<void>
   /** False: a refused post key is final (the item was sealed again once already). */
   readonly retryAfterRotation?: boolean

@@ -117,7 +117,7 @@ export async function commitChange(
 /** Recipients of the join key: every member account and every invite still open now. */
 export function joinRecipients(ctx: ServerContext, group: ServerGroup): Uint8Array[] {
   const state = group.state
-  const view = ctx.io.state(group.groupId)
+  const view = ctx.io.view(group.groupId)
   const now = ctx.session.now()
   const keys = Object.values(state.members).map((member) => member.boxKey)
   for (const [id, invite] of Object.entries(state.invites)) {
@@ -139,7 +139,7 @@ export async function settleEpoch(ctx: ServerContext, serverId: string): Promise
   if (!group) return
   const streams: Array<[string, boolean]> = [
     [serverId, true],
-    ...[...ctx.io.state(serverId).channels.keys()].map((id): [string, boolean] => [id, false]),
+    ...[...ctx.io.view(serverId).channels.keys()].map((id): [string, boolean] => [id, false]),
   ]
   for (const [streamId, permanent] of streams) {
     try {

@@ -13,7 +13,6 @@ import {
 import { LIMITS, type ReadProof, type Shard } from '../../shared/protocol'
 import { GroupError, type ServerGroup } from '../mls/group'
 import { isRemovedLeaf } from '../mls/rules'
-import type { SpineState } from '../spine'
 import type { CoreEvents } from '../events'
 import type { UnlockedSession } from '../session'
 import * as channels from './channels'
@@ -33,6 +32,7 @@ import {
   warn,
   type ServerContext,
 } from './server-context'
+import type { ServerView } from './server-view'
 import { serverDetails, serverSummary } from './views'
 
 /** A device refreshes its leaf, and so starts a new epoch, at least this often while in use. */
@@ -55,7 +55,7 @@ export interface ServerServiceOptions {
 const LOCKED_AT_KEY = 'locked-at'
 
 /** How long an ended epoch's keys stay: the longest burn of the server's channels, and slack. */
-export function epochKeepMs(view: SpineState): number {
+export function epochKeepMs(view: ServerView): number {
   let longest = 0
   for (const channel of view.channels.values()) longest = Math.max(longest, channel.burnSeconds)
   return longest * 1000 + LIMITS.burnSkewMs
@@ -215,30 +215,31 @@ export class ServerService {
     return this.io.has(streamId) && !!this.ctx.session.vault().servers[streamId]
   }
 
-  spineState(serverId: string): SpineState {
-    return this.io.state(serverId)
+  /** The server as this device sees it now; empty for a server it is not in. */
+  view(serverId: string): ServerView {
+    return this.io.view(serverId)
   }
 
   /** The last log seq processed, for the live subscription. */
-  spineCursor(serverId: string): number {
+  logCursor(serverId: string): number {
     return this.io.seq(serverId)
   }
 
   /** The server a channel belongs to, among joined servers. */
   serverOfChannel(channelId: string): string | null {
     for (const serverId of this.joinedIds())
-      if (this.io.state(serverId).channels.has(channelId)) return serverId
+      if (this.io.view(serverId).channels.has(channelId)) return serverId
     return null
   }
 
   textChannels(serverId: string): string[] {
-    return [...this.io.state(serverId).channels]
+    return [...this.io.view(serverId).channels]
       .filter(([, channel]) => channel.kind === 'text')
       .map(([id]) => id)
   }
 
   voiceChannels(serverId: string): string[] {
-    return [...this.io.state(serverId).channels]
+    return [...this.io.view(serverId).channels]
       .filter(([, channel]) => channel.kind === 'voice')
       .map(([id]) => id)
   }
@@ -258,7 +259,8 @@ export class ServerService {
     this.later(() => this.upkeep(serverId), 0)
   }
 
-  receiveSpineShard(serverId: string, shard: Shard): Promise<void> {
+  /** A shard of the server's log, from the live connection. */
+  receiveLogShard(serverId: string, shard: Shard): Promise<void> {
     return this.io.receive(serverId, shard)
   }
 
@@ -333,9 +335,10 @@ export class ServerService {
       return Promise.resolve()
     }
     for (const [userId, member] of accepted.after.members) {
-      if (userId === me || accepted.before.members.get(userId)?.signKey === member.signKey) continue
+      if (userId === me || accepted.before.members.get(userId)?.identityKey === member.identityKey)
+        continue
       try {
-        ctx.peers.observe(userId, member.signKey, `group:${serverId}`)
+        ctx.peers.observe(userId, member.identityKey, `group:${serverId}`)
       } catch (error) {
         warn(ctx, serverId, `the key of ${userId} could not be pinned: ${String(error)}`)
       }

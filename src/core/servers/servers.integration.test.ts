@@ -1,5 +1,5 @@
 // Servers against the real backend: founding, channels, invites and joining, roles, leaving,
-// and spine entries a member has no authority to write.
+// and changes a member has no authority to make.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ParacordError } from '../../shared/api'
 import { toBase64Url } from '../../shared/encoding'

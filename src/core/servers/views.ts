@@ -1,24 +1,23 @@
-// What the UI sees of a server: plain data built from the group's state, the account's own
-// role, the selectors' authority rules and the peer directory's pins.
+// What the UI sees of a server: plain data built from the server view, the account's own role
+// and what it may do (server-view.ts), and the peer directory's pins.
 import type {
   ChannelInfo,
   InviteInfo,
   MemberInfo,
-  Permissions,
   Role,
   ServerDetails,
   ServerSummary,
 } from '../../shared/api'
-import { canPost, hasAuthority, type SpineState } from '../spine'
 import { safetyCode } from './group-view'
 import { inviteAppLink, inviteLink } from '../../shared/invite-link'
 import type { ServerContext } from './server-context'
+import { permissionsOf, type ServerView } from './server-view'
 
 const ROLE_ORDER: Readonly<Record<Role, number>> = { owner: 0, admin: 1, member: 2 }
 
-export function channelInfos(ctx: ServerContext, serverId: string, state: SpineState) {
+export function channelInfos(ctx: ServerContext, serverId: string, view: ServerView) {
   const channels: ChannelInfo[] = []
-  for (const [id, channel] of state.channels) {
+  for (const [id, channel] of view.channels) {
     channels.push({
       id,
       serverId,
@@ -31,11 +30,11 @@ export function channelInfos(ctx: ServerContext, serverId: string, state: SpineS
   return channels
 }
 
-export function memberInfos(ctx: ServerContext, serverId: string, state: SpineState): MemberInfo[] {
-  // The spine view keeps no join record; the group's own state does, for every member.
+export function memberInfos(ctx: ServerContext, serverId: string, view: ServerView): MemberInfo[] {
+  // The view keeps no join record; the group's own state does, for every member.
   const profiles = ctx.io.group(serverId)?.state.members
   const members: MemberInfo[] = []
-  for (const [userId, member] of state.members) {
+  for (const [userId, member] of view.members) {
     members.push({
       userId,
       displayName: member.displayName,
@@ -50,40 +49,30 @@ export function memberInfos(ctx: ServerContext, serverId: string, state: SpineSt
   )
 }
 
-export function permissionsOf(state: SpineState, userId: string): Permissions {
-  return {
-    canPost: canPost(state, userId),
-    canManageChannels: hasAuthority(state, userId, 'channel_created'),
-    canInvite: hasAuthority(state, userId, 'invite_created'),
-    canRemoveMembers: hasAuthority(state, userId, 'member_removed'),
-    canChangeRoles: hasAuthority(state, userId, 'role_changed'),
-  }
-}
-
 export function serverSummary(ctx: ServerContext, serverId: string): ServerSummary {
-  const state = ctx.io.state(serverId)
-  const unread = channelInfos(ctx, serverId, state).reduce((sum, c) => sum + c.unread, 0)
+  const view = ctx.io.view(serverId)
+  const unread = channelInfos(ctx, serverId, view).reduce((sum, c) => sum + c.unread, 0)
   return {
     id: serverId,
-    name: state.name,
-    myRole: state.members.get(ctx.session.userId)?.role ?? 'member',
+    name: view.name,
+    myRole: view.members.get(ctx.session.userId)?.role ?? 'member',
     unread,
   }
 }
 
 export function serverDetails(ctx: ServerContext, serverId: string): ServerDetails {
-  const state = ctx.io.state(serverId)
+  const view = ctx.io.view(serverId)
   const group = ctx.io.group(serverId)
-  const channels = channelInfos(ctx, serverId, state)
+  const channels = channelInfos(ctx, serverId, view)
   return {
     id: serverId,
-    name: state.name,
-    myRole: state.members.get(ctx.session.userId)?.role ?? 'member',
+    name: view.name,
+    myRole: view.members.get(ctx.session.userId)?.role ?? 'member',
     unread: channels.reduce((sum, c) => sum + c.unread, 0),
     channels,
-    members: memberInfos(ctx, serverId, state),
-    permissions: permissionsOf(state, ctx.session.userId),
-    epoch: state.epoch,
+    members: memberInfos(ctx, serverId, view),
+    permissions: permissionsOf(view, ctx.session.userId),
+    epoch: view.epoch,
     safetyCode: group ? safetyCode(group) : '',
     // A profile not committed yet belongs to a join in progress: a join after the founding.
     joinedEpoch: group ? (group.state.members[ctx.session.userId]?.joinedEpoch ?? group.epoch) : 0,
@@ -91,12 +80,12 @@ export function serverDetails(ctx: ServerContext, serverId: string): ServerDetai
 }
 
 export function inviteInfo(
-  state: SpineState,
+  view: ServerView,
   inviteId: string,
   code: string | null,
   server: string | null,
 ): InviteInfo | null {
-  const invite = state.invites.get(inviteId)
+  const invite = view.invites.get(inviteId)
   if (!invite) return null
   return {
     id: inviteId,

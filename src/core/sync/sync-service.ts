@@ -1,6 +1,6 @@
-// Sync: one live connection for every joined server's spine, text and voice channels. On each
-// connect it first reads every spine over HTTP (which is how keys rotated while offline are
-// learnt), then the live subscriptions deliver each stream from its cursor; shards go to the
+// Sync: one live connection for every joined server's log, text and voice channels. On each
+// connect it first reads every server's log over HTTP (which is how keys rotated while offline
+// are learnt), then the live subscriptions deliver each stream from its cursor; shards go to the
 // servers or message service one at a time per stream, and a cursor moves only once its shard
 // was processed. Then the outbox is flushed.
 import { ParacordError, type ConnectionState } from '../../shared/api'
@@ -50,8 +50,8 @@ export class SyncService {
   /** Streams whose processing failed: later shards are skipped until it is resubscribed. */
   private readonly broken = new Set<string>()
   private readonly refreshes = new Map<string, number>()
-  /** Per server: the spine catch-up of the current connection, which proofs wait for. */
-  private readonly spinesRead = new Map<string, Promise<void>>()
+  /** Per server: the log catch-up of the current connection, which proofs wait for. */
+  private readonly logsRead = new Map<string, Promise<void>>()
   private readonly unsubscribers: (() => void)[] = []
   /** Per stream: the head seq the backend reported when the subscription started. */
   private readonly heads = new Map<string, number>()
@@ -60,9 +60,9 @@ export class SyncService {
   private readonly syncWaiters = new Set<() => void>()
   /** Wakes the waiters when the next stream behind its head has been quiet long enough. */
   private quietTimer: ReturnType<typeof setTimeout> | null = null
-  /** Connecting, spine reads, refreshes and flushes under way: stop() waits for them. */
+  /** Connecting, log reads, refreshes and flushes under way: stop() waits for them. */
   private readonly running = new Set<Promise<void>>()
-  /** The current connection's spine reads and outbox flush are done. */
+  /** The current connection's log reads and outbox flush are done. */
   private initialSyncDone = false
   private status: ConnectionState = {
     status: 'offline',
@@ -120,9 +120,9 @@ export class SyncService {
   }
 
   /**
-   * Resolves once online, every spine read, every followed stream caught up to the head it had
-   * when subscribed (or quiet for a moment, where burned shards leave a gap) and the outbox
-   * empty; server_unreachable after `timeoutMs`.
+   * Resolves once online, every server's log read, every followed stream caught up to the head
+   * it had when subscribed (or quiet for a moment, where burned shards leave a gap) and the
+   * outbox empty; server_unreachable after `timeoutMs`.
    */
   whenSynced(timeoutMs = 15_000): Promise<void> {
     if (this.isSynced()) return Promise.resolve()
@@ -225,19 +225,19 @@ export class SyncService {
     }
   }
 
-  /** Just connected: read every spine, then flush what was composed offline. */
+  /** Just connected: read every server's log, then flush what was composed offline. */
   private async online(): Promise<void> {
     this.refreshes.clear()
     const reads = this.servers.serverIds().map((serverId) => {
       const read = this.servers.catchUp(serverId).catch((error: unknown) => this.onError(error))
-      this.spinesRead.set(serverId, read)
+      this.logsRead.set(serverId, read)
       return read
     })
     await Promise.all(reads)
     if (!this.started) return
     for (const serverId of this.servers.serverIds()) {
       this.watchServer(serverId)
-      this.live.updateCursor(serverId, this.servers.spineCursor(serverId))
+      this.live.updateCursor(serverId, this.servers.logCursor(serverId))
     }
     await this.flush()
     if (this.started && this.status.status === 'online') this.initialSyncDone = true
@@ -316,7 +316,7 @@ export class SyncService {
 
   private unwatchServer(serverId: string): void {
     for (const [stream, owner] of this.watched) if (owner === serverId) this.unsubscribe(stream)
-    this.spinesRead.delete(serverId)
+    this.logsRead.delete(serverId)
   }
 
   private subscribe(serverId: string, stream: string, force = false): void {
@@ -327,7 +327,7 @@ export class SyncService {
       stream,
       after: this.cursorOf(serverId, stream),
       proof: async (accountId) => {
-        await this.spinesRead.get(serverId)
+        await this.logsRead.get(serverId)
         return this.servers.readProof(serverId, stream, accountId)
       },
     })
@@ -340,17 +340,17 @@ export class SyncService {
   }
 
   private cursorOf(serverId: string, stream: string): number {
-    if (stream === serverId) return this.servers.spineCursor(serverId)
+    if (stream === serverId) return this.servers.logCursor(serverId)
     // Voice streams hold only the last minute of signalling, kept in memory.
     if (this.isVoice(serverId, stream)) return this.voice.cursor(stream)
     return this.session.cache.getCursor(stream) ?? 0
   }
 
   private isVoice(serverId: string, stream: string): boolean {
-    return this.servers.spineState(serverId).channels.get(stream)?.kind === 'voice'
+    return this.servers.view(serverId).channels.get(stream)?.kind === 'voice'
   }
 
-  /** The stream's keys changed (or a proof was refused): read the spine, then subscribe again. */
+  /** The stream's keys changed (or a proof was refused): read the log, then subscribe again. */
   private async refresh(stream: string): Promise<void> {
     const serverId = this.watched.get(stream)
     if (!serverId) return
@@ -360,7 +360,7 @@ export class SyncService {
     try {
       this.servers.keyring.forgetStream(stream)
       const read = this.servers.catchUp(serverId)
-      this.spinesRead.set(
+      this.logsRead.set(
         serverId,
         read.catch(() => undefined),
       )
@@ -384,7 +384,7 @@ export class SyncService {
     const next = previous.then(async () => {
       if (this.broken.has(stream) || !this.watched.has(stream)) return
       try {
-        if (stream === serverId) await this.servers.receiveSpineShard(serverId, shard)
+        if (stream === serverId) await this.servers.receiveLogShard(serverId, shard)
         else if (this.isVoice(serverId, stream)) this.voice.receiveShard(serverId, stream, shard)
         else await this.messages.receiveShard(serverId, stream, shard)
       } catch (error) {

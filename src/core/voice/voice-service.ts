@@ -13,7 +13,6 @@ import {
 } from '../../shared/api'
 import type { Shard } from '../../shared/protocol'
 import { ApiError } from '../net/errors'
-import { isMember } from '../spine'
 import type { CoreEvents } from '../events'
 import { openItem, ShardRejected } from '../shard-codec'
 import type { UnlockedSession } from '../session'
@@ -21,6 +20,7 @@ import { toParacordError } from '../servers/errors'
 import { randomId } from '../servers/ids'
 import { postItem } from '../servers/post-item'
 import type { ServerService } from '../servers/server-service'
+import { isMember } from '../servers/server-view'
 import { parseVoiceItem, type VoiceItem } from './voice-items'
 import { VoiceRoom, type RoomSelf } from './voice-room'
 
@@ -286,9 +286,9 @@ export class VoiceService {
       if (error instanceof ShardRejected) return
       throw error
     }
-    // 2. The author must be a member now, with the key the spine pinned.
-    const member = this.servers.spineState(serverId).members.get(opened.author)
-    if (!member || member.signKey !== opened.authorKey) return
+    // 2. The author must be a member now, with the identity key their devices carry.
+    const member = this.servers.view(serverId).members.get(opened.author)
+    if (!member || member.identityKey !== opened.authorKey) return
     const item = parseVoiceItem(opened.payload)
     if (!item) return
     // 3. Fold it into the room; announce what changed.
@@ -423,7 +423,7 @@ export class VoiceService {
   }
 
   private channelsChanged(serverId: string): void {
-    const channels = this.servers.spineState(serverId).channels
+    const channels = this.servers.view(serverId).channels
     const call = this.call
     if (call?.serverId === serverId && channels.get(call.channelId)?.kind !== 'voice')
       this.endByCore('channel_deleted')
@@ -444,7 +444,7 @@ export class VoiceService {
   private requireVoiceChannel(serverId: string, channelId: string): void {
     if (!this.servers.isServer(serverId))
       throw new ParacordError('not_found', 'You are not in this server.')
-    const state = this.servers.spineState(serverId)
+    const state = this.servers.view(serverId)
     if (state.channels.get(channelId)?.kind !== 'voice')
       throw new ParacordError('not_found', 'This voice channel does not exist.')
     if (!isMember(state, this.session.userId))
@@ -469,7 +469,7 @@ export class VoiceService {
   }
 
   private channelState(serverId: string, channelId: string): VoiceChannelState {
-    const members = this.servers.spineState(serverId).members
+    const members = this.servers.view(serverId).members
     const participants = (this.rooms.get(channelId)?.room.participants() ?? []).map((p) => ({
       userId: p.userId,
       sessionId: p.sessionId,

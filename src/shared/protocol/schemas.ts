@@ -153,7 +153,7 @@ export const StreamPolicy = strict({
   postKey: Type.Union([PublicKey, Type.Null()]),
   readKey: PublicKey,
   adminKey: PublicKey,
-  /** Whether shards may have no burn time (spines). */
+  /** Whether shards may have no burn time (servers' logs). */
   permanent: Type.Boolean(),
   maxBurnSeconds: Type.Integer({ minimum: 1, maximum: LIMITS.maxBurnSeconds }),
 })
