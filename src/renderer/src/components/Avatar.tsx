@@ -1,5 +1,5 @@
 import './components.css'
-import { hueOf, initials } from './initials'
+import { avatarColour, initials } from './initials'
 
 export function Avatar({
   name,
@@ -18,7 +18,7 @@ export function Avatar({
         width: size,
         height: size,
         fontSize: size * 0.4,
-        ['--avatar-hue' as string]: hueOf(id),
+        ['--avatar-colour' as string]: avatarColour(id),
       }}
     >
       {initials(name)}

@@ -1,7 +1,8 @@
 import type { ButtonHTMLAttributes, ReactNode } from 'react'
 import './components.css'
 
-export type ButtonVariant = 'primary' | 'secondary' | 'danger' | 'ghost' | 'link'
+/** `danger-ghost`: a destructive action that first asks (`Delete account…`), quiet until then. */
+export type ButtonVariant = 'primary' | 'secondary' | 'danger' | 'danger-ghost' | 'ghost' | 'link'
 
 export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   readonly variant?: ButtonVariant

@@ -6,6 +6,7 @@ import { useEffect, useId, useRef, type ReactNode } from 'react'
 import { createPortal } from 'react-dom'
 import './components.css'
 import { CloseIcon } from './icons'
+import { useOverflows } from './use-overflows'
 
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])'
@@ -68,6 +69,11 @@ export function Dialog({
   const descriptionId = useId()
   const overlayRef = useRef<HTMLDivElement>(null)
   const panelRef = useRef<HTMLDivElement>(null)
+  const bodyRef = useRef<HTMLDivElement>(null)
+  const contentRef = useRef<HTMLDivElement>(null)
+  // Content taller than the window scrolls in the body, between a fixed header and a footer
+  // of actions, with dividers showing where it goes out of sight.
+  const overflowing = useOverflows(bodyRef, contentRef)
   const onCloseRef = useRef(onClose)
   const fallbackFocusRef = useRef(fallbackFocus)
 
@@ -121,7 +127,7 @@ export function Dialog({
     >
       <div
         ref={panelRef}
-        className={`dialog dialog--${size}`}
+        className={`dialog dialog--${size}${overflowing ? ' dialog--overflowing' : ''}`}
         role="dialog"
         aria-modal="true"
         aria-labelledby={titleId}
@@ -149,14 +155,21 @@ export function Dialog({
             <CloseIcon />
           </button>
         )}
-        <div className="dialog__body">{children}</div>
+        <div ref={bodyRef} className="dialog__body">
+          <div ref={contentRef} className="dialog__content">
+            {children}
+          </div>
+        </div>
       </div>
     </div>,
     document.body,
   )
 }
 
-/** The row of buttons at the bottom of a dialog or form. */
+/**
+ * The row of buttons at the bottom of a dialog or form. As the dialog's last element (or its
+ * form's), it stays in sight while the content above it scrolls.
+ */
 export function DialogActions({ children }: { readonly children: ReactNode }) {
   return <div className="dialog__actions">{children}</div>
 }

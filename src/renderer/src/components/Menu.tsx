@@ -11,6 +11,7 @@ import {
 } from 'react'
 import { createPortal } from 'react-dom'
 import './components.css'
+import { placeMenu } from './menu-placement'
 
 export interface MenuItem {
   readonly label: string
@@ -29,16 +30,21 @@ export interface MenuButtonProps {
   readonly children: ReactNode
 }
 
-/** Estimated item height, to open upwards when the menu would not fit below the button. */
-const ITEM_HEIGHT = 34
-
-/** Beside the button, below it, or above it when the window has no room below. */
-function place(menu: HTMLElement, button: HTMLElement, itemCount: number): void {
-  const rect = button.getBoundingClientRect()
-  const fitsBelow = rect.bottom + 8 + itemCount * ITEM_HEIGHT <= window.innerHeight
-  menu.style.right = `${Math.max(4, window.innerWidth - rect.right)}px`
-  if (fitsBelow) menu.style.top = `${rect.bottom + 4}px`
-  else menu.style.bottom = `${window.innerHeight - rect.top + 4}px`
+/** Measures the menu as drawn and moves it beside the button, inside the window. */
+function place(menu: HTMLElement, button: HTMLElement): void {
+  // From the corner, at its natural size, so the measurement is not squeezed by an old spot.
+  menu.style.top = '0px'
+  menu.style.left = '0px'
+  menu.style.maxHeight = ''
+  const { width, height } = menu.getBoundingClientRect()
+  const spot = placeMenu(
+    button.getBoundingClientRect(),
+    { width, height },
+    { width: window.innerWidth, height: window.innerHeight },
+  )
+  menu.style.top = `${spot.top}px`
+  menu.style.left = `${spot.left}px`
+  if (spot.maxHeight !== undefined) menu.style.maxHeight = `${spot.maxHeight}px`
 }
 
 export function MenuButton({
@@ -53,10 +59,17 @@ export function MenuButton({
   const menuId = useId()
   const buttonRef = useRef<HTMLButtonElement>(null)
   const menuRef = useRef<HTMLDivElement>(null)
+  // Before the first paint, so the menu never shows in the wrong spot; again when the window
+  // changes size.
   useLayoutEffect(() => {
-    if (open && menuRef.current && buttonRef.current)
-      place(menuRef.current, buttonRef.current, items.length)
-  }, [open, items.length])
+    const menu = menuRef.current
+    const button = buttonRef.current
+    if (!open || !menu || !button) return
+    const placeNow = () => place(menu, button)
+    placeNow()
+    window.addEventListener('resize', placeNow)
+    return () => window.removeEventListener('resize', placeNow)
+  }, [open, items])
 
   useEffect(() => {
     if (!open) return

@@ -189,7 +189,9 @@ describe('RegisterScreen', () => {
     await user.type(field('Password'), 'copper kettle drums')
     await user.type(field('Confirm password'), 'copper kettle drums{Enter}')
 
-    expect((await screen.findByTestId('auth-error')).textContent).toBe(reason)
+    const error = await screen.findByTestId('auth-error')
+    expect(error.textContent).toBe(reason)
+    expect(error.nextElementSibling).toBe(screen.getByRole('button', { name: 'Create account' }))
     expect(field('Password').value).toBe('copper kettle drums')
   })
 

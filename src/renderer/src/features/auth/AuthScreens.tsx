@@ -33,6 +33,7 @@ function AuthCard({
   )
 }
 
+/** The server's answer to a submit, just above the button that sent it, where the eye is. */
 function AuthError() {
   const error = useAuth((state) => state.error)
   if (!error) return null
@@ -81,7 +82,6 @@ export function RegisterScreen({ onLogIn }: { onLogIn: () => void }) {
     >
       <InviteIntake disabled={busy} />
       <form onSubmit={onSubmit} noValidate aria-busy={busy}>
-        <AuthError />
         <ServerField disabled={busy} />
         <TextField
           label="Account name"
@@ -118,6 +118,7 @@ export function RegisterScreen({ onLogIn }: { onLogIn: () => void }) {
         <p className="auth__note">
           There is no password reset: paracord cannot read your data, so it cannot recover it.
         </p>
+        <AuthError />
         <Button
           type="submit"
           variant="primary"
@@ -161,7 +162,6 @@ export function LoginScreen({ onRegister }: { onRegister: () => void }) {
     <AuthCard title="Welcome back" subtitle="Log in to paracord.">
       <InviteIntake disabled={busy} />
       <form onSubmit={onSubmit} noValidate aria-busy={busy}>
-        <AuthError />
         <ServerField disabled={busy} />
         <TextField
           label="Account name"
@@ -183,6 +183,7 @@ export function LoginScreen({ onRegister }: { onRegister: () => void }) {
           disabled={busy}
           error={passwordError}
         />
+        <AuthError />
         <Button
           type="submit"
           variant="primary"

@@ -26,7 +26,10 @@ describe('a refused log-in', () => {
     await user.type(screen.getByLabelText('Account name'), 'nobody-here')
     await user.type(screen.getByLabelText('Password'), 'some password{Enter}')
 
-    expect((await screen.findByTestId('auth-error')).textContent).toBe('Wrong name or password.')
+    const shown = await screen.findByTestId('auth-error')
+    expect(shown.textContent).toBe('Wrong name or password.')
+    // Just above the button that sent it, after the fields, not over the server choice.
+    expect(shown.nextElementSibling).toBe(screen.getByRole('button', { name: 'Log in' }))
   })
 
   it('unlocking this device’s account still speaks of the password only', async () => {

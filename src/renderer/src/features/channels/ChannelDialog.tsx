@@ -220,6 +220,12 @@ export function EditChannelDialog({
         {channel.kind === 'text' && (
           <p className="field__hint">A new burn time applies to messages sent from now on.</p>
         )}
+        {confirmDelete && (
+          <p className="callout callout--warning channel-delete-note" role="status">
+            Deleting removes the channel and its messages for every member. Press “Delete for
+            everyone” to confirm.
+          </p>
+        )}
         <DialogActions>
           {confirmDelete ? (
             <Button
@@ -232,7 +238,7 @@ export function EditChannelDialog({
             </Button>
           ) : (
             <Button
-              variant="ghost"
+              variant="danger-ghost"
               onClick={() => setConfirmDelete(true)}
               disabled={busy}
               className="dialog__left"
@@ -251,12 +257,6 @@ export function EditChannelDialog({
             Save
           </Button>
         </DialogActions>
-        {confirmDelete && (
-          <p className="field__hint" role="status">
-            Deleting removes the channel and its messages for every member. Press “Delete for
-            everyone” to confirm.
-          </p>
-        )}
       </form>
     </Dialog>
   )

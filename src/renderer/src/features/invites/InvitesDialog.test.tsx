@@ -46,6 +46,10 @@ describe('the invite dialog', () => {
     const field = await linkField()
     expect(field.value).toBe(made.link)
     expect(document.activeElement).toBe(field)
+    // All of it selected to copy, from the end backwards: the start, where it leads, stays in view.
+    expect([field.selectionStart, field.selectionEnd]).toEqual([0, made.link.length])
+    expect(field.selectionDirection).toBe('backward')
+    expect(field.scrollLeft).toBe(0)
     expect(api.createInvite).toHaveBeenCalledTimes(1)
     // A week, for anyone: what a person inviting friends wants without choosing.
     expect(api.createInvite).toHaveBeenCalledWith({

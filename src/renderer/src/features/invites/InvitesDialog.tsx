@@ -32,6 +32,16 @@ const USES_OPTIONS = [
   { value: 'unlimited', label: 'No limit' },
 ]
 
+/**
+ * Selects the whole value, ready to copy, with its start in view: a plain select() scrolls a
+ * long link to its end, hiding the part that says where it leads. Selected backwards, the
+ * browser keeps the start in view when the field later changes width too.
+ */
+function selectFromStart(input: HTMLInputElement): void {
+  input.setSelectionRange(0, input.value.length, 'backward')
+  input.scrollLeft = 0
+}
+
 function CopyField({
   label,
   value,
@@ -54,7 +64,7 @@ function CopyField({
     } catch {
       // Without clipboard access the text stays selected for the user to copy by hand.
       const input = document.getElementById(id)
-      if (input instanceof HTMLInputElement) input.select()
+      if (input instanceof HTMLInputElement) selectFromStart(input)
     }
   }
 
@@ -71,7 +81,7 @@ function CopyField({
           value={value}
           data-testid={testId}
           autoFocus={autoFocus}
-          onFocus={(event) => event.target.select()}
+          onFocus={(event) => selectFromStart(event.target)}
         />
         <Button
           variant="primary"

@@ -306,11 +306,7 @@ function AccountSection() {
       <div className="settings__row">
         <Button onClick={() => void logout()}>Log out</Button>
         {!confirming && (
-          <Button
-            variant="ghost"
-            className="settings__danger-link"
-            onClick={() => setConfirming(true)}
-          >
+          <Button variant="danger-ghost" onClick={() => setConfirming(true)}>
             Delete account…
           </Button>
         )}

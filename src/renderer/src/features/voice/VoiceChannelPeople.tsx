@@ -14,7 +14,9 @@ function Person({ participant }: { participant: VoiceParticipant }) {
       data-user-name={participant.displayName}
     >
       <Avatar name={participant.displayName} id={participant.userId} size={20} />
-      <span className="voice-person__name">{participant.displayName}</span>
+      <span className="voice-person__name">
+        <bdi>{participant.displayName}</bdi>
+      </span>
     </li>
   )
 }

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
-// Joining voice on a server that offers no relay while calls are always relayed: the question,
-// each answer, and what the person sees after it.
+// A voice channel before joining (who is here, what a call means for privacy), and joining on a
+// server that offers no relay while calls are always relayed: the question, each answer, and
+// what the person sees after it.
 import { cleanup, render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -16,7 +17,7 @@ import { emptySettings, useSettings } from '../../store/settings'
 import { installApi } from '../../store/test-api'
 import { voice } from './voice'
 import { DIRECT_CALLS_DECLINED } from './voice-problems'
-import { emptyVoice, useVoice } from './voice-store'
+import { emptyVoice, useVoice, withChannel } from './voice-store'
 import { VoicePane } from './VoicePane'
 
 const SERVER_ID = 'server-home-aaaaaaaa'
@@ -80,6 +81,49 @@ beforeEach(() => {
 afterEach(async () => {
   await voice.leave()
   cleanup()
+})
+
+describe('a voice channel before joining', () => {
+  it('shows the channel, that no one is here yet, and the join button', () => {
+    installCore()
+    render(<VoicePane server={server} channel={channel} />)
+
+    const lobby = screen.getByRole('region', { name: 'lounge' })
+    expect(within(lobby).getByTestId('voice-who').textContent).toBe('No one is here yet')
+    expect(within(lobby).getByRole('button', { name: 'Join voice' })).toBeTruthy()
+  })
+
+  it('names who is in the call', () => {
+    installCore()
+    useVoice.setState(
+      withChannel(useVoice.getState(), {
+        serverId: SERVER_ID,
+        channelId: CHANNEL_ID,
+        participants: [
+          { userId: 'user-bob-aaaaaa', displayName: 'bob', sessionId: 'session-bob' },
+          { userId: 'user-carol-aaaa', displayName: 'carol', sessionId: 'session-carol' },
+        ],
+      }),
+    )
+    render(<VoicePane server={server} channel={channel} />)
+
+    expect(screen.getByTestId('voice-who').textContent).toBe('bob and carol are here')
+  })
+
+  it('says calls are relayed, or that they may show one’s IP address, by the setting', () => {
+    installCore()
+    const { unmount } = render(<VoicePane server={server} channel={channel} />)
+    expect(screen.getByRole('region', { name: 'lounge' }).textContent).toMatch(
+      /end-to-end encrypted and go through the server’s relay/,
+    )
+    unmount()
+
+    installCore({ ...SETTINGS, alwaysRelayCalls: false })
+    render(<VoicePane server={server} channel={channel} />)
+    expect(screen.getByRole('region', { name: 'lounge' }).textContent).toMatch(
+      /may see your IP address/,
+    )
+  })
 })
 
 describe('joining voice where the server offers no relay', () => {
