@@ -74,4 +74,13 @@ describe('names', () => {
       name: 'Book club 📚',
     })
   })
+
+  it('says which character a name or status may not carry, not the pattern', () => {
+    expect(() => validateApiInput('createServer', { name: 'evil\u202Etxt.exe' })).toThrow(
+      'createServer: name contains U+202E, a direction control, which can reorder the text around it',
+    )
+    expect(() =>
+      validateApiInput('updateProfile', { displayName: 'bob', status: 'away\u200B' }),
+    ).toThrow('updateProfile: status contains U+200B, an invisible character')
+  })
 })

@@ -3,19 +3,24 @@
 // one handler per method from API_METHODS. Inputs are schemas (validated at every boundary);
 // outputs are plain data. No key and no ciphertext ever crosses it.
 import { Type, type Static, type TSchema } from 'typebox'
+import { NAME_TEXT_PATTERN } from './name-text'
 
 // --- values ------------------------------------------------------------------------------------
 
 const Id = Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$' })
 const LoginName = Type.String({ minLength: 3, maxLength: 32, pattern: '^[A-Za-z0-9._-]+$' })
 const Password = Type.String({ minLength: 1, maxLength: 1024 })
-// Names and statuses are single lines: no control characters.
-const SINGLE_LINE = '^[^\\u0000-\\u001f\\u007f]*$'
 /** The longest server, channel or display name, in characters (Unicode code points). */
 export const NAME_MAX_CHARS = 64
-const DisplayName = Type.String({ minLength: 1, maxLength: NAME_MAX_CHARS, pattern: SINGLE_LINE })
-const Status = Type.String({ maxLength: 128, pattern: SINGLE_LINE })
-const Name = Type.String({ minLength: 1, maxLength: NAME_MAX_CHARS, pattern: SINGLE_LINE })
+// Names and statuses are single lines with nothing that disguises them: no control, direction
+// or invisible format characters (name-text.ts; the group's commit rules refuse the same).
+const DisplayName = Type.String({
+  minLength: 1,
+  maxLength: NAME_MAX_CHARS,
+  pattern: NAME_TEXT_PATTERN,
+})
+const Status = Type.String({ maxLength: 128, pattern: NAME_TEXT_PATTERN })
+const Name = Type.String({ minLength: 1, maxLength: NAME_MAX_CHARS, pattern: NAME_TEXT_PATTERN })
 /** 5 seconds to 14 days. */
 export const BURN_SECONDS_MIN = 5
 export const BURN_SECONDS_MAX = 14 * 24 * 3600

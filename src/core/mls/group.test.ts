@@ -8,7 +8,7 @@ import type { DeviceSigner } from './credential'
 import { GroupError, ServerGroup } from './group'
 import { inviteKeys, type InviteKeys } from './invite-keys'
 import { mlsSuite } from './suite'
-import type { ServerState } from './server-state'
+import { serverStateExtension, type ServerState } from './server-state'
 
 beforeAll(async () => {
   await loadSodium()
@@ -448,5 +448,120 @@ describe('a server group', () => {
     const [bTwo] = await deliver(two.message, [b])
     expect(toBase64Url(bOne.epochAuthenticator())).not.toBe(toBase64Url(bTwo.epochAuthenticator()))
     expect(decodeMlsMessage(one.message, 0)).toBeTruthy()
+  }, 60_000)
+})
+
+describe('names and statuses', () => {
+  /** A state change as a modified client sends it: made with the library, no rule checked. */
+  function forgedChange(group: ServerGroup, change: (s: ServerState) => ServerState) {
+    return rawCommit(group, {
+      extraProposals: [
+        {
+          proposalType: 'group_context_extensions',
+          groupContextExtensions: { extensions: [serverStateExtension(change(group.state))] },
+        },
+      ],
+    })
+  }
+
+  function profileChange(userId: string, profile: { displayName?: string; status?: string }) {
+    return (s: ServerState): ServerState => ({
+      ...s,
+      members: { ...s.members, [userId]: { ...s.members[userId]!, ...profile } },
+    })
+  }
+
+  const channel = (name: string, position: number) =>
+    ({ name, kind: 'text', burnSeconds: 3600, position }) as const
+
+  it('refuses a name that reorders text, breaks a line or hides a control, on every honest client', async () => {
+    const { a, b, bob } = await world()
+    const attempts: [ServerGroup, ServerGroup, (s: ServerState) => ServerState, RegExp][] = [
+      [
+        b,
+        a,
+        profileChange(bob.userId, { displayName: 'bob\u202Enimda' }),
+        new RegExp(`^the display name of ${bob.userId} contains U\\+202E, a direction control`),
+      ],
+      [
+        b,
+        a,
+        profileChange(bob.userId, { status: 'away\u2066' }),
+        new RegExp(`^the status of ${bob.userId} contains U\\+2066, a direction control`),
+      ],
+      [
+        a,
+        b,
+        (s) => ({ ...s, channels: { c1: channel('general\nowner: bob', 0) } }),
+        /^the name of channel c1 contains U\+000A, a control character$/,
+      ],
+      [
+        a,
+        b,
+        (s) => ({ ...s, name: 'Hide\u0000out' }),
+        /^the server name contains U\+0000, a control character$/,
+      ],
+      [
+        a,
+        b,
+        (s) => ({ ...s, name: 'Hide\u200Bout' }),
+        /^the server name contains U\+200B, an invisible character$/,
+      ],
+    ]
+    for (const [sender, receiver, change, reason] of attempts) {
+      // The sender's own honest client would not send it; a modified one does, and is refused.
+      await expect(sender.commit({ state: change })).rejects.toThrow(reason)
+      await refused(receiver, await forgedChange(sender, change), reason)
+    }
+  }, 60_000)
+
+  it('takes names in any script, and emoji sequences joined with U+200D', async () => {
+    const w = await world()
+    let { a, b } = w
+    const channels = {
+      c1: channel('مرحبا بالجميع', 0), // Arabic
+      c2: channel('聊天室', 1), // Chinese
+      c3: channel('می\u200Cخواهم', 2), // Persian, with the non-joiner its spelling needs
+      c4: channel('हिन्दी', 3), // Devanagari, with a virama
+    }
+    const server = await a.commit({
+      state: (s) => ({ ...s, name: '👩\u200D👩\u200D👧 בית', channels }),
+    })
+    a = server.group
+    ;[b] = await deliver(server.message, [b])
+    const profile = await b.commit({
+      state: profileChange(w.bob.userId, { displayName: 'דנה כהן 🏳️‍🌈', status: 'في اجتماع 🧑🏽‍💻' }),
+    })
+    b = profile.group
+    ;[a] = await deliver(profile.message, [a])
+    expect(a.state.name).toBe('👩\u200D👩\u200D👧 בית')
+    expect(a.state.channels).toEqual(channels)
+    expect(a.state.members[w.bob.userId]).toMatchObject({
+      displayName: 'דנה כהן 🏳️‍🌈',
+      status: 'في اجتماع 🧑🏽‍💻',
+    })
+    expect(toBase64Url(a.epochAuthenticator())).toBe(toBase64Url(b.epochAuthenticator()))
+  }, 60_000)
+
+  it('judges only what a commit sets: a name already in the state does not stop later commits', async () => {
+    const alice = person()
+    const bob = person()
+    // A state made before names were judged, or by a founder's modified client.
+    let a = await ServerGroup.create(toBase64Url(randomKey().slice(0, 16)), alice, {
+      name: 'Old\u200Fname',
+      displayName: 'alice\u202E',
+      boxKey: toBase64Url(randomKey()),
+    })
+    const invite = inviteKeys(randomKey())
+    a = (await a.commit({ state: withInvite(alice.userId, a.epoch, invite) })).group
+    const joined = await ServerGroup.join(await a.groupInfo(), bob, invite)
+    ;[a] = await deliver(joined.message, [a])
+    const profile = await profileCommit(joined.group, bob, 'bob')
+    ;[a] = await deliver(profile.message, [a])
+    expect(a.state.members[bob.userId]?.displayName).toBe('bob')
+    // Changing the old name is judged like any other.
+    await expect(a.commit({ state: (s) => ({ ...s, name: 'New\u200Fname' }) })).rejects.toThrow(
+      /server name contains U\+200F/,
+    )
   }, 60_000)
 })

@@ -3,6 +3,7 @@
 // delivers. The check is a pure function of the state before, the commit and the state after,
 // with no clocks, so honest clients never disagree about it.
 import { canonicalJson } from '../../shared/canonical-json'
+import { nameTextProblem } from '../../shared/name-text'
 import { checkJoinProof } from './invite-keys'
 import type { LeafView } from './leaves'
 import { roleOf, type Role, type ServerState } from './server-state'
@@ -52,6 +53,7 @@ export function commitProblem(facts: CommitFacts): string | null {
       ? externalJoinProblem(facts)
       : (removedProblem(facts) ?? removalProblem(facts))) ??
     stateChangeProblem(facts) ??
+    namesProblem(facts) ??
     consistencyProblem(facts)
   )
 }
@@ -316,6 +318,28 @@ function membersProblem(facts: CommitFacts): string | null {
     )
       return `the removal of ${id} cannot be forgotten`
   return null
+}
+
+// Names and statuses are shown to every member as their author wrote them, so a commit may not
+// set one carrying a control, direction or invisible character (shared/name-text.ts, the list
+// the app's own input check uses). Only what the commit sets is judged: a name already in the
+// state stays as it is, since judging it again would let one old name stop every later commit.
+function namesProblem(facts: CommitFacts): string | null {
+  const before = facts.before.state
+  const after = facts.after.state
+  const judge = (what: string, text: string, old: string | undefined) => {
+    const problem = text === old ? null : nameTextProblem(text)
+    return problem && `${what} ${problem}`
+  }
+  let problem = judge('the server name', after.name, before.name)
+  for (const [id, channel] of Object.entries(after.channels))
+    problem ??= judge(`the name of channel ${id}`, channel.name, before.channels[id]?.name)
+  for (const [id, member] of Object.entries(after.members)) {
+    const old = before.members[id]
+    problem ??= judge(`the display name of ${id}`, member.displayName, old?.displayName)
+    problem ??= judge(`the status of ${id}`, member.status, old?.status)
+  }
+  return problem
 }
 
 // What the group must look like after any commit: every profile and admin is someone still in

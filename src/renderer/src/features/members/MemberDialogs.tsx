@@ -83,14 +83,17 @@ function SafetyNumberPanel({ userId, isMe }: { userId: string; isMe: boolean }) 
       </h3>
       {number.keyChanged && (
         <div className="callout callout--warning" role="alert" data-testid="key-changed-warning">
-          <strong>{number.displayName}'s safety number changed.</strong> They may have reinstalled
-          paracord or set up a new device — or someone may be intercepting. Compare the numbers
-          below with them in person or over another app before you accept.
+          <strong>
+            <bdi>{number.displayName}</bdi>'s safety number changed.
+          </strong>{' '}
+          They may have reinstalled paracord or set up a new device — or someone may be
+          intercepting. Compare the numbers below with them in person or over another app before you
+          accept.
         </div>
       )}
       <p className="section-text">
-        Compare these numbers with {number.displayName}. If they match on both devices, your
-        conversation is end-to-end encrypted with the right person.
+        Compare these numbers with <bdi>{number.displayName}</bdi>. If they match on both devices,
+        your conversation is end-to-end encrypted with the right person.
       </p>
       <div
         className="safety__digits"
@@ -150,7 +153,11 @@ export function MemberDialog({ serverId, userId }: { serverId: string; userId: s
         <Avatar name={member.displayName} id={member.userId} size={56} />
         <div>
           <div className="member-card__role">{ROLE_NAMES[member.role]}</div>
-          {member.status && <div className="member-card__status">{member.status}</div>}
+          {member.status && (
+            <div className="member-card__status">
+              <bdi>{member.status}</bdi>
+            </div>
+          )}
           {joined && (
             <div className="member-card__joined" data-testid="member-joined">
               {joined}
@@ -239,9 +246,10 @@ export function ChangeRoleDialog({
       testId="change-role-dialog"
     >
       <p className="section-text">
+        <bdi>{name}</bdi>
         {role === 'admin'
-          ? `${name} will be able to create, change and delete channels, invite people and remove members.`
-          : `${name} will no longer manage channels, invites or members.`}
+          ? ' will be able to create, change and delete channels, invite people and remove members.'
+          : ' will no longer manage channels, invites or members.'}
       </p>
       {error && (
         <p className="form-error" role="alert">
@@ -294,12 +302,13 @@ export function RemoveMemberDialog({
       testId="remove-member-dialog"
     >
       <p className="section-text">
-        {member.displayName} loses access to {server.name} and all its channels.
+        <bdi>{member.displayName}</bdi> loses access to <bdi>{server.name}</bdi> and all its
+        channels.
       </p>
       <p className="section-text">
         paracord then rotates the server's keys, so nothing sent after this can be read by{' '}
-        {member.displayName} — even with a copy of the encrypted data. Messages they already
-        received stay on their device until they burn.
+        <bdi>{member.displayName}</bdi> — even with a copy of the encrypted data. Messages they
+        already received stay on their device until they burn.
       </p>
       {error && (
         <p className="form-error" role="alert">

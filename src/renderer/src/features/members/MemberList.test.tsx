@@ -3,7 +3,7 @@
 import { act, cleanup, render, screen, within } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { emptyServers, useServers } from '../../store/servers'
-import { makeServer, showServer } from '../../store/test-servers'
+import { ALICE, BOB, makeMember, makeServer, showServer } from '../../store/test-servers'
 import { useUi } from '../../store/ui'
 import { MemberList } from './MemberList'
 
@@ -41,5 +41,22 @@ describe('the safety code on the members screen', () => {
     render(<MemberList />)
     expect(screen.queryByRole('region', { name: 'Safety code' })).toBeNull()
     expect(screen.queryByText(/Compare this code/)).toBeNull()
+  })
+})
+
+describe('names on the members screen', () => {
+  it('isolates each name and status, so a right-to-left one cannot reorder the text beside it', () => {
+    const members = [
+      makeMember({ userId: ALICE, displayName: 'אליס 2', role: 'owner' }),
+      makeMember({ userId: BOB, displayName: 'بوب', status: 'في اجتماع!' }),
+    ]
+    showServer(makeServer({ members }))
+    render(<MemberList />)
+    const mine = screen.getByText('אליס 2')
+    expect(mine.tagName).toBe('BDI')
+    // " (you)" stays outside the isolate: a trailing number cannot swap places with it.
+    expect(mine.nextElementSibling?.textContent).toBe(' (you)')
+    expect(screen.getByText('بوب').tagName).toBe('BDI')
+    expect(screen.getByText('في اجتماع!').tagName).toBe('BDI')
   })
 })

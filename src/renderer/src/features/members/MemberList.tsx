@@ -52,10 +52,14 @@ function MemberRow({
         <Avatar name={member.displayName} id={member.userId} size={32} />
         <span className="member__text">
           <span className="member__name">
-            {member.displayName}
+            <bdi>{member.displayName}</bdi>
             {isMe && <span className="member__you"> (you)</span>}
           </span>
-          {member.status && <span className="member__status">{member.status}</span>}
+          {member.status && (
+            <span className="member__status">
+              <bdi>{member.status}</bdi>
+            </span>
+          )}
         </span>
         {member.keyChanged && (
           <span className="member__warning" title="Safety number changed" aria-hidden="true">
