@@ -53,7 +53,7 @@ function ParticipantCard({ participant, isMe }: { participant: VoiceParticipant;
         <Avatar name={participant.displayName} id={participant.userId} size={56} />
       </span>
       <span className="voice-card__name">
-        {participant.displayName}
+        <bdi>{participant.displayName}</bdi>
         {speaking && <span className="sr-only">, speaking</span>}
       </span>
       {isMe && <span className="voice-card__state">{myState}</span>}
