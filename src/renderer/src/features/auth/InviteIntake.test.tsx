@@ -44,6 +44,8 @@ describe('an invite link on the sign-in screens', () => {
     await user.paste(LINK)
 
     const note = await screen.findByTestId('pending-invite')
+    // The field is gone; the note that replaced it has the focus, so the keyboard is not lost.
+    expect(document.activeElement).toBe(note)
     expect(note.textContent).toContain('You are invited to a server at chat.example.org.')
     expect(note.textContent).toContain('You will join it as soon as your account is ready.')
     expect(screen.getByRole<HTMLInputElement>('radio', { name: 'Another server' }).checked).toBe(

@@ -1,7 +1,7 @@
 // "I have an invite link" on the sign-in screens: a pasted link fills in its server, and the
 // invite is joined once the account is ready (store/invite-intake.ts). Outside the form, so
 // Enter here never submits the sign-in.
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { Button } from '../../components/Button'
 import { TextField } from '../../components/TextField'
 import { useInviteIntake } from '../../store/invite-intake'
@@ -21,10 +21,30 @@ export function InviteIntake({ disabled = false }: { disabled?: boolean }) {
   const [open, setOpen] = useState(false)
   const [text, setText] = useState('')
   const [error, setError] = useState<string | null>(null)
+  // The field goes once a link is taken: the note that replaces it takes the focus.
+  const noteRef = useRef<HTMLDivElement>(null)
+  const focusNote = useRef(false)
+  useEffect(() => {
+    if (pending === null || !focusNote.current) return
+    focusNote.current = false
+    noteRef.current?.focus()
+  }, [pending])
+
+  const take = (value: string): string | null => {
+    const problem = offer(value)
+    if (problem === null) focusNote.current = true
+    return problem
+  }
 
   if (pending !== null)
     return (
-      <div className="auth__invite" role="status" data-testid="pending-invite">
+      <div
+        ref={noteRef}
+        tabIndex={-1}
+        className="auth__invite"
+        role="status"
+        data-testid="pending-invite"
+      >
         <p>
           {pending.server === null ? (
             <>You have an invite code. Choose the server it is for below.</>
@@ -74,10 +94,10 @@ export function InviteIntake({ disabled = false }: { disabled?: boolean }) {
           const value = event.target.value
           setText(value)
           // A whole link pasted in is taken at once; a partial one is judged on leaving.
-          if (offer(value) === null) setError(null)
+          if (take(value) === null) setError(null)
         }}
         onBlur={() => {
-          if (text.trim() !== '') setError(offer(text))
+          if (text.trim() !== '') setError(take(text))
         }}
       />
     </div>
