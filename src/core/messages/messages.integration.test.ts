@@ -7,6 +7,7 @@ import { fetchRequestFor, rawPost } from './test-shards'
 import { randomId } from '../servers/ids'
 import {
   newUser,
+  sharedServer,
   startBackend,
   texts,
   waitFor,
@@ -23,11 +24,7 @@ let general: string
 beforeAll(async () => {
   backend = await startBackend()
   ;[olga, alice] = await Promise.all([newUser(backend, 'olga'), newUser(backend, 'alice')])
-  const server = await olga.servers.createServer('Chatter')
-  serverId = server.id
-  general = server.channels[0]!.id
-  const invite = await olga.servers.createInvite(serverId, null, null)
-  await alice.servers.joinByInvite(invite.code)
+  ;({ serverId, general } = await sharedServer(olga, [alice], 'Chatter'))
 })
 
 afterAll(async () => {

@@ -8,6 +8,7 @@ import { randomId } from '../servers/ids'
 import {
   newUser,
   settle,
+  sharedServer,
   startBackend,
   texts,
   waitFor,
@@ -39,13 +40,7 @@ beforeAll(async () => {
     newUser(backend, 'alice', true, { live: WORST_JITTER }),
     newUser(throughProxy, 'pat'),
   ])
-  const server = await olga.servers.createServer('Outbox')
-  serverId = server.id
-  general = server.channels[0]!.id
-  const invite = await olga.servers.createInvite(serverId, null, null)
-  await alice.servers.joinByInvite(invite.code)
-  await pat.servers.joinByInvite(invite.code)
-  await waitFor(() => olga.servers.getServer(serverId).members.length === 3, 'both joins')
+  ;({ serverId, general } = await sharedServer(olga, [alice, pat], 'Outbox'))
 })
 
 afterAll(async () => {

@@ -3,53 +3,17 @@
 import { createCommit, decodeMlsMessage, emptyPskIndex, encodeMlsMessage } from 'ts-mls'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { toBase64Url } from '../../shared/encoding'
-import { generateIdentity, loadSodium, randomKey } from '../crypto'
+import { loadSodium, randomKey } from '../crypto'
 import type { DeviceSigner } from './credential'
 import { GroupError, ServerGroup } from './group'
 import { inviteKeys, type InviteKeys } from './invite-keys'
 import { mlsSuite } from './suite'
 import { serverStateExtension, type ServerState } from './server-state'
+import { deliver, ownProfile, person, profileCommit, serverGroup, withInvite } from './test-group'
 
 beforeAll(async () => {
   await loadSodium()
 })
-
-function person(deviceId = 'd1'): DeviceSigner {
-  const identity = generateIdentity()
-  return { userId: identity.userId, deviceId, identity: identity.signing }
-}
-
-function withInvite(by: string, epoch: number, keys: InviteKeys, maxUses: number | null = null) {
-  return (s: ServerState): ServerState => ({
-    ...s,
-    invites: {
-      ...s.invites,
-      [keys.inviteId]: {
-        signKey: toBase64Url(keys.sign.publicKey),
-        boxKey: toBase64Url(keys.box.publicKey),
-        maxUses,
-        expiresAt: null,
-        uses: 0,
-        revoked: false,
-        createdBy: by,
-        createdEpoch: epoch,
-      },
-    },
-  })
-}
-
-/** Applies `message` on every group in `groups`; every one must accept it. */
-async function deliver<T extends ServerGroup[]>(
-  message: Uint8Array,
-  groups: [...T],
-): Promise<{ [K in keyof T]: ServerGroup }> {
-  const out: ServerGroup[] = []
-  for (const g of groups) {
-    const result = await g.process(message)
-    out.push(result.group)
-  }
-  return out as { [K in keyof T]: ServerGroup }
-}
 
 function dropProfile(userId: string, epoch: number) {
   return (s: ServerState): ServerState => {
@@ -64,38 +28,6 @@ function dropProfile(userId: string, epoch: number) {
   }
 }
 
-async function profileCommit(group: ServerGroup, signer: DeviceSigner, name: string) {
-  return group.commit({ state: ownProfile(group, signer, name) })
-}
-
-/** A joiner's first change: their profile in, the use of their invite counted. */
-function ownProfile(group: ServerGroup, signer: DeviceSigner, name: string) {
-  const own = group.ownLeaf()
-  return (s: ServerState): ServerState => ({
-    ...s,
-    members: {
-      ...s.members,
-      [signer.userId]: {
-        identityKey: own.identityKey,
-        boxKey: toBase64Url(randomKey()),
-        displayName: name,
-        status: '',
-        joinedVia: own.joinProof?.inviteId ?? null,
-        joinedEpoch: group.epoch,
-      },
-    },
-    invites: own.joinProof
-      ? {
-          ...s.invites,
-          [own.joinProof.inviteId]: {
-            ...s.invites[own.joinProof.inviteId]!,
-            uses: s.invites[own.joinProof.inviteId]!.uses + 1,
-          },
-        }
-      : s.invites,
-  })
-}
-
 interface World {
   alice: DeviceSigner
   bob: DeviceSigner
@@ -106,23 +38,8 @@ interface World {
 
 /** alice owns a server; bob joined with an invite and added his profile. */
 async function world(): Promise<World> {
-  const alice = person()
-  const bob = person()
-  const serverId = toBase64Url(randomKey().slice(0, 16))
-  let a = await ServerGroup.create(serverId, alice, {
-    name: 'Hideout',
-    displayName: 'alice',
-    boxKey: toBase64Url(randomKey()),
-  })
-  const invite = inviteKeys(randomKey())
-  a = (await a.commit({ state: withInvite(alice.userId, a.epoch, invite) })).group
-  const joined = await ServerGroup.join(await a.groupInfo(), bob, invite)
-  ;[a] = await deliver(joined.message, [a])
-  let b = joined.group
-  const profile = await profileCommit(b, bob, 'bob')
-  b = profile.group
-  ;[a] = await deliver(profile.message, [a])
-  return { alice, bob, invite, a: a, b }
+  const { owner, invite, a, people, members } = await serverGroup('Hideout', 'alice', ['bob'])
+  return { alice: owner, bob: people[0]!, invite, a, b: members[0]! }
 }
 
 async function refused(group: ServerGroup, message: Uint8Array, reason: RegExp) {
@@ -544,21 +461,9 @@ describe('names and statuses', () => {
   }, 60_000)
 
   it('judges only what a commit sets: a name already in the state does not stop later commits', async () => {
-    const alice = person()
-    const bob = person()
     // A state made before names were judged, or by a founder's modified client.
-    let a = await ServerGroup.create(toBase64Url(randomKey().slice(0, 16)), alice, {
-      name: 'Old\u200Fname',
-      displayName: 'alice\u202E',
-      boxKey: toBase64Url(randomKey()),
-    })
-    const invite = inviteKeys(randomKey())
-    a = (await a.commit({ state: withInvite(alice.userId, a.epoch, invite) })).group
-    const joined = await ServerGroup.join(await a.groupInfo(), bob, invite)
-    ;[a] = await deliver(joined.message, [a])
-    const profile = await profileCommit(joined.group, bob, 'bob')
-    ;[a] = await deliver(profile.message, [a])
-    expect(a.state.members[bob.userId]?.displayName).toBe('bob')
+    const { a, people } = await serverGroup('Old\u200Fname', 'alice\u202E', ['bob'])
+    expect(a.state.members[people[0]!.userId]?.displayName).toBe('bob')
     // Changing the old name is judged like any other.
     await expect(a.commit({ state: (s) => ({ ...s, name: 'New\u200Fname' }) })).rejects.toThrow(
       /server name contains U\+200F/,

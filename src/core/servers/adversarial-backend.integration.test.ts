@@ -10,6 +10,7 @@ import { channelKeys } from '../server-keys'
 import { bodyEpoch } from '../shard-codec'
 import {
   newUser,
+  sharedServer,
   startBackend,
   texts,
   waitFor,
@@ -73,24 +74,6 @@ async function direct(name: string): Promise<TestUser> {
 const warningsOf = (user: TestUser, serverId: string) =>
   user.seen.spineRejected.filter((w) => w.serverId === serverId).map((w) => w.reason)
 
-async function serverWith(owner: TestUser, name: string, joiners: readonly TestUser[]) {
-  const server = await owner.servers.createServer(name)
-  const invite = await owner.servers.createInvite(server.id, null, null)
-  for (const user of joiners) await user.servers.joinByInvite(invite.code)
-  const everyone = [owner, ...joiners]
-  await waitFor(
-    () =>
-      everyone.every((user) => {
-        const members = user.servers.getServer(server.id).members
-        return (
-          members.length === everyone.length && members.every((m) => m.displayName !== 'New member')
-        )
-      }),
-    'every join to reach every member',
-  )
-  return { serverId: server.id, general: server.channels[0]!.id }
-}
-
 /** A commit alone, posted as a client that stopped before moving the streams on leaves it. */
 async function commitOnly(user: TestUser, serverId: string, status: string) {
   const me = user.session.userId
@@ -107,7 +90,7 @@ describe('a stale stream record', () => {
   it('is not posted to: the client seals for its group’s epoch, warns, and nothing reaches the removed member', async () => {
     const olga = await direct('olga-stale')
     const alice = await direct('alice-stale')
-    const { serverId, general } = await serverWith(olga, 'Stale Club', [alice])
+    const { serverId, general } = await sharedServer(olga, [alice], 'Stale Club')
     // The channel's record while alice is in, before bob joins: keys bob never held.
     const stale: StreamInfo = await olga.servers.keyring.streamInfo(serverId, general, true)
     const { user: bob, relay } = await behindRelay('bob-stale')
@@ -206,7 +189,7 @@ describe('a fork', () => {
     const olga = await direct('olga-fork')
     const alice = await direct('alice-fork')
     const { user: bob, relay } = await behindRelay('bob-fork')
-    const { serverId, general } = await serverWith(olga, 'Fork Club', [alice, bob])
+    const { serverId, general } = await sharedServer(olga, [alice, bob], 'Fork Club')
     await Promise.all([olga, alice, bob].map((u) => u.servers.catchUp(serverId)))
     const epoch = bob.servers.getServer(serverId).epoch
     expect(
@@ -279,7 +262,7 @@ describe('a withheld commit', () => {
   it('is not skipped: the member waits at its epoch, warns, and catches up once it is served', async () => {
     const olga = await direct('olga-withheld')
     const { user: bob, relay } = await behindRelay('bob-withheld')
-    const { serverId } = await serverWith(olga, 'Withheld Club', [bob])
+    const { serverId } = await sharedServer(olga, [bob], 'Withheld Club')
     await bob.servers.catchUp(serverId)
     await bob.sync.stop()
     const epoch = bob.servers.getServer(serverId).epoch

@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LIMITS, type Shard } from '../../shared/protocol'
 import { bodyEpoch } from '../shard-codec'
-import { startBackend, texts, waitFor, type Backend, type TestUser } from '../sync/test-world'
+import type { Backend, TestUser } from '../sync/test-world'
+import { sharedServer, startBackend, texts, waitFor } from '../sync/test-world'
 import { loadServer } from './group-store'
 import * as membership from './membership'
 import {
@@ -45,24 +46,6 @@ async function device(name: string, options: Parameters<typeof newDevice>[2] = {
   return user
 }
 
-async function serverWith(owner: TestUser, name: string, joiners: readonly TestUser[]) {
-  const server = await owner.servers.createServer(name)
-  const invite = await owner.servers.createInvite(server.id, null, null)
-  for (const user of joiners) await user.servers.joinByInvite(invite.code)
-  const everyone = [owner, ...joiners]
-  await waitFor(
-    () =>
-      everyone.every((user) => {
-        const members = user.servers.getServer(server.id).members
-        return (
-          members.length === everyone.length && members.every((m) => m.displayName !== 'New member')
-        )
-      }),
-    'every join to reach every member',
-  )
-  return { serverId: server.id, general: server.channels[0]!.id }
-}
-
 /** Records what the backend holds of `stream` now (its shards burn there too). */
 function recordInto(recorded: Map<string, Shard>, stream: string) {
   for (const shard of store.shards(stream)) recorded.set(shard.id, shard)
@@ -73,7 +56,7 @@ describe('burning', () => {
     const clock: Clock = movableClock()
     const olga = await device('olga-burn', { clock })
     const bob = await device('bob-burn', { clock })
-    const { serverId, general } = await serverWith(olga, 'Burn Club', [bob])
+    const { serverId, general } = await sharedServer(olga, [bob], 'Burn Club')
     // The server's only channel burns in two seconds: its epochs' keys go soon after.
     await olga.servers.updateChannel(serverId, general, { burnSeconds: 2 })
     await waitFor(
@@ -128,7 +111,7 @@ describe('post-compromise recovery', () => {
   it('leaves a copy of a device’s state unable to open anything after the device refreshes its leaf', async () => {
     const olga = await device('olga-pcs')
     const bob = await device('bob-pcs')
-    const { serverId, general } = await serverWith(olga, 'Heal Club', [bob])
+    const { serverId, general } = await sharedServer(olga, [bob], 'Heal Club')
     const copy = copyServerState(bob, serverId)
     await olga.messages.sendMessage({ serverId, channelId: general, text: 'before the refresh' })
     const epoch = bob.servers.keyring.currentEpoch(serverId)
@@ -175,8 +158,8 @@ describe('a second device', () => {
   it('joins every server of the account with no other member online and reads new messages within 10 s', async () => {
     const olga = await device('olga-second')
     const dave = await device('dave-second')
-    const first = await serverWith(olga, 'Olga’s', [dave])
-    const second = await serverWith(dave, 'Dave’s', [olga])
+    const first = await sharedServer(olga, [dave], 'Olga’s')
+    const second = await sharedServer(dave, [olga], 'Dave’s')
     await olga.messages.sendMessage({
       serverId: first.serverId,
       channelId: first.general,

@@ -15,6 +15,7 @@ import { channelKeys, logKeys } from '../server-keys'
 import { bodyEpoch } from '../shard-codec'
 import {
   newUser,
+  sharedServer,
   startBackend,
   texts,
   waitFor,
@@ -66,19 +67,7 @@ beforeAll(async () => {
     newUser(backend, 'carol'),
   ])
   mallory = await newUser(backend, 'mallory', false)
-  const server = await olga.servers.createServer('Hostile Club')
-  serverId = server.id
-  general = server.channels[0]!.id
-  const invite = await olga.servers.createInvite(serverId, null, null)
-  for (const user of [alice, bob, carol]) await user.servers.joinByInvite(invite.code)
-  await waitFor(
-    () =>
-      [olga, alice, bob, carol].every((user) => {
-        const members = user.servers.getServer(serverId).members
-        return members.length === 4 && members.every((m) => m.displayName !== 'New member')
-      }),
-    'every join to reach every member',
-  )
+  ;({ serverId, general } = await sharedServer(olga, [alice, bob, carol], 'Hostile Club'))
 })
 
 afterAll(async () => {
@@ -536,19 +525,11 @@ describe('a member marked removed, the admin’s app closed before taking her de
       newUser(backend, 'hana'),
       newUser(backend, 'erin'),
     ])
-    const server = await ivy.servers.createServer('Half Removed')
-    club = server.id
-    room = server.channels[0]!.id
-    const invite = await ivy.servers.createInvite(club, null, null)
-    for (const user of [gus, hana, erin]) await user.servers.joinByInvite(invite.code)
-    await waitFor(
-      () =>
-        [ivy, gus, hana, erin].every((user) => {
-          const members = user.servers.getServer(club).members
-          return members.length === 4 && members.every((m) => m.displayName !== 'New member')
-        }),
-      'every join to reach every member',
-    )
+    ;({ serverId: club, general: room } = await sharedServer(
+      ivy,
+      [gus, hana, erin],
+      'Half Removed',
+    ))
   })
 
   afterAll(async () => {

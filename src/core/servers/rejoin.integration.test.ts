@@ -7,6 +7,7 @@ import type { InviteInfo } from '../../shared/api'
 import type { Shard } from '../../shared/protocol'
 import {
   newUser,
+  sharedServer,
   startBackend,
   texts,
   waitFor,
@@ -64,12 +65,7 @@ describe('a removed member comes back with an invite made after the removal', ()
   let whileOut: Shard
 
   it('joins and talks with the owner', async () => {
-    const server = await alice.servers.createServer('Comeback Club')
-    serverId = server.id
-    general = server.channels[0]!.id
-    oldInvite = await alice.servers.createInvite(serverId, null, null)
-    await bob.servers.joinByInvite(oldInvite.code)
-    await waitFor(() => membersSeenBy([alice, bob], [alice, bob]), 'both to see bob in')
+    ;({ serverId, general, invite: oldInvite } = await sharedServer(alice, [bob], 'Comeback Club'))
     await alice.messages.sendMessage({ serverId, channelId: general, text: 'welcome bob' })
     await waitFor(() => texts(bob, serverId, general).includes('welcome bob'), 'bob to read alice')
     await bob.messages.sendMessage({ serverId, channelId: general, text: 'thanks alice' })

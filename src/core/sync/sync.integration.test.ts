@@ -11,6 +11,7 @@ import { randomId } from '../servers/ids'
 import {
   newUser,
   settle,
+  sharedServer,
   startBackend,
   texts,
   waitFor,
@@ -32,13 +33,7 @@ beforeAll(async () => {
     newUser(backend, 'alice'),
     newUser(backend, 'bob'),
   ])
-  const server = await olga.servers.createServer('Sync Club')
-  serverId = server.id
-  general = server.channels[0]!.id
-  const invite = await olga.servers.createInvite(serverId, null, null)
-  await alice.servers.joinByInvite(invite.code)
-  await bob.servers.joinByInvite(invite.link)
-  await waitFor(() => olga.servers.getServer(serverId).members.length === 3, 'both joins')
+  ;({ serverId, general } = await sharedServer(olga, [alice, bob], 'Sync Club', { byLink: [bob] }))
 })
 
 afterAll(async () => {

@@ -5,14 +5,16 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { API_EVENTS, type ApiEventName, type ApiEvents } from '../../shared/api'
+import { API_EVENTS, type ApiEventName, type ApiEvents, type InviteInfo } from '../../shared/api'
 import { startServer, type RunningServer } from '../../server'
 import type { ServerConfig } from '../../server/config'
 import { AccountService } from '../account'
 import { TEST_PASSWORD } from '../account/test-passwords'
 import { TEST_KDF } from '../crypto/test-kdf'
 import { CoreEvents } from '../events'
+import { waitFor } from '../net/test-waiting'
 import { PeerDirectory } from '../peers'
+import { NEW_MEMBER_NAME } from '../servers/group-view'
 import type { UnlockedSession } from '../session'
 import { createServerCore, type ServerCore, type ServerCoreOptions } from './services'
 
@@ -120,4 +122,48 @@ export async function newUser(
 /** The texts a user's cache shows in a channel, oldest first. */
 export function texts(user: TestUser, serverId: string, channelId: string): string[] {
   return user.messages.listMessages({ serverId, channelId, limit: 200 }).messages.map((m) => m.text)
+}
+
+export interface SharedServer {
+  readonly serverId: string
+  /** The channel every server starts with. */
+  readonly general: string
+  /** The invite the members joined with: unlimited, never expiring. */
+  readonly invite: InviteInfo
+}
+
+/**
+ * `owner` founds a server named `name` and makes an unlimited invite; `members` join with it one
+ * after another, in the order given, by its code (or by its link, for those in `byLink`). It
+ * returns once every one of them sees exactly all of them, each with their profile in.
+ */
+export async function sharedServer(
+  owner: TestUser,
+  members: readonly TestUser[],
+  name: string,
+  { byLink = [] }: { byLink?: readonly TestUser[] } = {},
+): Promise<SharedServer> {
+  const strangers = byLink.filter((user) => !members.includes(user))
+  if (strangers.length > 0)
+    throw new Error(
+      `byLink names users who are not members: ${strangers.map((u) => u.name).join(', ')}`,
+    )
+  const server = await owner.servers.createServer(name)
+  const invite = await owner.servers.createInvite(server.id, null, null)
+  for (const user of members)
+    await user.servers.joinByInvite(byLink.includes(user) ? invite.link : invite.code)
+  const everyone = [owner, ...members]
+  await waitFor(
+    () =>
+      everyone.every((viewer) => {
+        const seen = viewer.servers.getServer(server.id).members
+        return (
+          seen.length === everyone.length &&
+          everyone.every((user) => seen.some((m) => m.userId === user.session.userId)) &&
+          seen.every((m) => m.displayName !== NEW_MEMBER_NAME)
+        )
+      }),
+    'every join to reach every member',
+  )
+  return { serverId: server.id, general: server.channels[0]!.id, invite }
 }
