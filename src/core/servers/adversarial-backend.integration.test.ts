@@ -197,6 +197,8 @@ describe('a fork', () => {
     ).toBe(1)
     // Everyone reads the log only when told to, so the backend decides who sees what.
     await Promise.all([olga, alice, bob].map((u) => u.sync.stop()))
+    // And no upkeep started before that moves the streams on behind the test's back.
+    await Promise.all([olga, alice, bob].map((u) => u.servers.idle()))
 
     // Alice's commit for the epoch goes first; the backend hides it from bob, whose own commit
     // for the same epoch then looks first to him.
@@ -265,6 +267,7 @@ describe('a withheld commit', () => {
     const { serverId } = await sharedServer(olga, [bob], 'Withheld Club')
     await bob.servers.catchUp(serverId)
     await bob.sync.stop()
+    await bob.servers.idle()
     const epoch = bob.servers.getServer(serverId).epoch
     const withheldAt = store.head(serverId) + 1
     relay.intercept = (request) =>

@@ -166,6 +166,7 @@ describe('a second device', () => {
       text: 'before the new device',
     })
     await Promise.all([olga, dave].map((u) => u.sync.stop()))
+    await Promise.all([olga, dave].map((u) => u.servers.idle()))
 
     const started = Date.now()
     const tablet = await device('dave-second', { login: true, start: false })

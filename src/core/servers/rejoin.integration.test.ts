@@ -172,6 +172,7 @@ describe('a member removed while his client was closed', () => {
     const me = bob.session.userId
     // Bob's app is closed: his client reads nothing while alice removes him.
     await bob.sync.stop()
+    await bob.servers.idle()
     const epochHeld = bob.servers.io.group(serverId)!.epoch
     const toldBefore = bob.seen.serverRemoved.length
     await alice.servers.removeMember(serverId, me)

@@ -40,6 +40,8 @@ export const LEAF_REFRESH_MS = 24 * 3600 * 1000
 /** Unlocking after a lock longer than this refreshes the leaf too. */
 export const LONG_LOCK_MS = 3600 * 1000
 const UPKEEP_EVERY_MS = 60_000
+/** How often idle() looks again while an upkeep is only due. */
+const IDLE_POLL_MS = 20
 
 export interface ServerServiceOptions {
   readonly session: UnlockedSession
@@ -247,6 +249,18 @@ export class ServerService {
   /** The identity key `userId` was first seen with in this server, member or not any more. */
   pinnedKey(serverId: string, userId: string): string | null {
     return this.io.pinned(serverId, userId)
+  }
+
+  /**
+   * Resolves once no upkeep runs and none is due: a caller about to stop reading (a test that
+   * plays the backend, an orderly shutdown) knows nothing more will be committed behind its back.
+   */
+  async idle(): Promise<void> {
+    while (!this.closed && (this.timers.size > 0 || this.upkeeps.size > 0))
+      await Promise.race([
+        ...this.upkeeps.values(),
+        new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS)),
+      ])
   }
 
   /** Reads everything new in the server's log (joining it first on a new device), then upkeep. */
