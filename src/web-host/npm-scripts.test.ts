@@ -134,8 +134,7 @@ describe('npm run web', () => {
       await Promise.all([first.printed(LINK), second.printed(LINK)])
       for (const run of [first, second]) {
         expect(run.output()).not.toMatch(/missing|not built|could not/)
-        run.child.kill('SIGTERM')
-        expect(await run.exited).toBe(0)
+        await stopsWholeTree(run)
       }
       expect(existsSync(join(RENDERER_DIR, 'index.html'))).toBe(true)
       const leftovers = (await readdir(join(RENDERER_DIR, '..'))).filter((name) =>
