@@ -6,7 +6,7 @@ import { create } from 'zustand'
 import { readInviteText } from '../../../shared/invite-link'
 import type { DesktopApi } from '../../../shared/desktop-api'
 import { useAuth } from './auth'
-import { selectServer } from './navigation'
+import { openNewServer } from './navigation'
 import { useServerChoice } from './server-choice'
 import { useServers } from './servers'
 import { useUi } from './ui'
@@ -51,8 +51,7 @@ export const useInviteIntake = create<InviteIntakeSlice & InviteIntakeActions>()
     const outcome = await useServers.getState().joinByInvite(pending.link)
     set({ pending: null, joining: false })
     if (outcome.ok) {
-      await selectServer(outcome.value.id)
-      useUi.getState().requestMainFocus()
+      await openNewServer(outcome.value.id)
     } else {
       useUi.getState().openDialog({ kind: 'addServer', invite: pending.link, error: outcome.error })
     }

@@ -53,6 +53,12 @@ export async function selectServer(serverId: string): Promise<void> {
   if (channel) await selectChannel(serverId, channel.id)
 }
 
+/** Opens a server just created or joined, with focus where one writes: its first text channel. */
+export async function openNewServer(serverId: string): Promise<void> {
+  await selectServer(serverId)
+  useUi.getState().requestMainFocus()
+}
+
 /** Opens the first server, if any, when nothing (or something gone) is selected. */
 export async function selectSomeServer(): Promise<void> {
   const { selectedServerId } = useUi.getState()

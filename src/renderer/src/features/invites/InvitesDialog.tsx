@@ -165,10 +165,15 @@ export function InvitesDialog({ serverId }: { serverId: string }) {
   // Opening the dialog makes a link when none of this device's still works: one per opening.
   const madeOnOpen = useRef(false)
 
+  /** `uses` and `expiry` as the selects hold them: a number, "unlimited" or "never". */
   const create = useCallback(
-    async (maxUses: number | null, expiresInSeconds: number | null) => {
+    async (uses: string, expiry: string) => {
       setBusy(true)
-      const outcome = await createInvite(serverId, maxUses, expiresInSeconds)
+      const outcome = await createInvite(
+        serverId,
+        uses === 'unlimited' ? null : Number(uses),
+        expiry === 'never' ? null : Number(expiry),
+      )
       setBusy(false)
       if (outcome.ok) {
         setCreated(outcome.value)
@@ -186,10 +191,7 @@ export function InvitesDialog({ serverId }: { serverId: string }) {
       }
       if (madeOnOpen.current || readyInvite(outcome.value, Date.now()) !== null) return
       madeOnOpen.current = true
-      void create(
-        DEFAULT_USES === 'unlimited' ? null : Number(DEFAULT_USES),
-        Number(DEFAULT_EXPIRY),
-      )
+      void create(DEFAULT_USES, DEFAULT_EXPIRY)
     })
   }, [loadInvites, serverId, create])
 
@@ -247,12 +249,7 @@ export function InvitesDialog({ serverId }: { serverId: string }) {
           variant="secondary"
           busy={busy}
           busyLabel="Creating…"
-          onClick={() =>
-            void create(
-              uses === 'unlimited' ? null : Number(uses),
-              expiry === 'never' ? null : Number(expiry),
-            )
-          }
+          onClick={() => void create(uses, expiry)}
         >
           Create link
         </Button>

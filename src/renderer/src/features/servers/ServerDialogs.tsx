@@ -6,15 +6,9 @@ import { Button } from '../../components/Button'
 import { charCount } from '../../components/char-count'
 import { Dialog, DialogActions } from '../../components/Dialog'
 import { TextField } from '../../components/TextField'
-import { selectServer, selectSomeServer } from '../../store/navigation'
+import { openNewServer, selectSomeServer } from '../../store/navigation'
 import { useServers } from '../../store/servers'
 import { useUi } from '../../store/ui'
-
-/** Opens a server just created or joined, with focus where one writes: its first text channel. */
-async function openNewServer(serverId: string): Promise<void> {
-  await selectServer(serverId)
-  useUi.getState().requestMainFocus()
-}
 
 function CreateServerForm({ onDone }: { onDone: () => void }) {
   const createServer = useServers((state) => state.createServer)
